@@ -1,0 +1,57 @@
+"""What each role may do (DESIGN §1). The single place where roles turn into permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TypeVar
+
+from riskreg.enums import Role
+
+
+class Permission(StrEnum):
+    READ = "read"
+    EXPORT = "export"
+    EDIT_REGISTER = "edit_register"
+    EDIT_DPIA = "edit_dpia"
+    RECORD_DECISION = "record_decision"
+    MANAGE_COUNTRY_LISTS = "manage_country_lists"
+    MANAGE_BODIES = "manage_bodies"
+    MANAGE_USERS = "manage_users"
+    VIEW_GLOBAL_HISTORY = "view_global_history"
+    #: Any logged-in user, for their own account and preferences.
+    AUTHENTICATED = "authenticated"
+
+
+_READ = {Permission.AUTHENTICATED, Permission.READ, Permission.EXPORT}
+_SECURITY = _READ | {Permission.EDIT_REGISTER}
+_DPO = _SECURITY | {Permission.EDIT_DPIA, Permission.RECORD_DECISION, Permission.VIEW_GLOBAL_HISTORY}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.SECURITY: frozenset(_SECURITY),
+    Role.DPO: frozenset(_DPO),
+    # Steering members record decisions only for their own body; the workflow checks which body.
+    Role.STEERING: frozenset(_READ | {Permission.RECORD_DECISION}),
+    Role.READER: frozenset(_READ),
+}
+
+
+def role_can(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def requires(permission: Permission) -> Callable[[F], F]:
+    """Mark a view with the permission it needs; the app's ``before_request`` enforces it.
+
+    A view without a mark is refused to everyone (deny by default).
+    """
+
+    def mark(view: F) -> F:
+        view.required_permission = permission  # type: ignore[attr-defined]
+        return view
+
+    return mark

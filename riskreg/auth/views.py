@@ -1,0 +1,193 @@
+"""Log in and out, own account, and user administration (admin)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import or_, select
+
+from riskreg.auth import services
+from riskreg.auth.forms import LoginForm, NewUserForm, PasswordChangeForm, UserForm
+from riskreg.auth.models import User
+from riskreg.auth.passwords import generate_password, verify_password
+from riskreg.auth.permissions import Permission, requires
+from riskreg.bodies.models import ApprovalBody
+from riskreg.enums import Role
+from riskreg.errors import ConflictError, DomainError
+from riskreg.extensions import db, limiter
+from riskreg.listing import apply_sort, like_pattern, paginate, sort_key
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow a ``next`` that stays on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("main.index")
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user)
+            if user.locale:
+                session["lang"] = user.locale
+            return redirect(safe_next(request.args.get("next")))
+        flash(_("Wrong e-mail or password."), "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@requires(Permission.AUTHENTICATED)
+def logout():  # type: ignore[no-untyped-def]
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@requires(Permission.AUTHENTICATED)
+def account():  # type: ignore[no-untyped-def]
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data or ""):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            try:
+                services.set_password(db.session, current_user, form.password.data or "")
+            except DomainError as exc:
+                form.password.errors.append(exc.message)
+            else:
+                flash(_("Your password is changed."), "success")
+                return redirect(url_for("auth.account"))
+    status = 400 if form.errors else 200
+    return render_template("auth/account.html", form=form), status
+
+
+def _body_choices(form: UserForm) -> None:
+    bodies = db.session.scalars(
+        select(ApprovalBody).where(ApprovalBody.is_archived.is_(False)).order_by(ApprovalBody.position)
+    )
+    form.approval_body_id.choices = [("", _("— none —"))] + [(b.id, b.name) for b in bodies]
+
+
+USER_SORTS = {"email": User.email, "name": User.name, "role": User.role, "last_login": User.last_login_at}
+
+
+@bp.route("/users")
+@requires(Permission.MANAGE_USERS)
+def users():  # type: ignore[no-untyped-def]
+    stmt = select(User)
+    q = request.args.get("q", "").strip()
+    if q:
+        stmt = stmt.where(or_(User.email.ilike(like_pattern(q)), User.name.ilike(like_pattern(q))))
+    role = request.args.get("role", "")
+    if role in Role.__members__.values():
+        stmt = stmt.where(User.role == Role(role))
+    if request.args.get("archived") != "1":
+        stmt = stmt.where(User.is_archived.is_(False))
+    sort = sort_key(USER_SORTS, "email")
+    page = paginate(apply_sort(stmt, USER_SORTS, sort))
+    return render_template("auth/users.html", page=page, sort=sort, q=q, role=role, roles=list(Role))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def user_new():  # type: ignore[no-untyped-def]
+    form = NewUserForm()
+    _body_choices(form)
+    if form.validate_on_submit():
+        password = form.password.data or generate_password()
+        try:
+            user = services.create_user(
+                db.session,
+                form.email.data or "",
+                Role(form.role.data),
+                password,
+                name=form.name.data or "",
+                approval_body_id=form.approval_body_id.data,
+            )
+        except DomainError as exc:
+            getattr(form, exc.field or "email").errors.append(exc.message)
+        else:
+            if form.password.data:
+                flash(_("User %(email)s created.", email=user.email), "success")
+            else:
+                flash(
+                    _(
+                        "User %(email)s created with password %(pw)s. It is shown only now.",
+                        email=user.email,
+                        pw=password,
+                    ),
+                    "success",
+                )
+            return redirect(url_for("auth.users"))
+    status = 400 if form.errors else 200
+    return render_template("auth/user_edit.html", form=form, user=None), status
+
+
+def _get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def user_edit(user_id: int):  # type: ignore[no-untyped-def]
+    user = _get_user(user_id)
+    form = UserForm(obj=user)
+    _body_choices(form)
+    conflict = None
+    if form.validate_on_submit():
+        values = {
+            "email": form.email.data or "",
+            "name": form.name.data or "",
+            "role": Role(form.role.data),
+            "approval_body_id": form.approval_body_id.data,
+        }
+        try:
+            services.update_user(db.session, user, values, form.version.data)
+        except ConflictError as exc:
+            conflict = exc
+            form.version.data = str(user.version)
+        except DomainError as exc:
+            getattr(form, exc.field or "email").errors.append(exc.message)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("auth.users"))
+    elif request.method == "GET":
+        form.version.data = str(user.version)
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render_template("auth/user_edit.html", form=form, user=user, conflict=conflict), status
+
+
+@bp.route("/users/<int:user_id>/archive", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def user_archive(user_id: int):  # type: ignore[no-untyped-def]
+    user = _get_user(user_id)
+    try:
+        services.set_archived(db.session, user, not user.is_archived, acting_user_id=current_user.id)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Archived.") if user.is_archived else _("Restored."), "success")
+    return redirect(url_for("auth.users"))

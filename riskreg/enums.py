@@ -1,0 +1,152 @@
+"""Domain vocabularies shared by models, rules and forms (no Flask, no database).
+
+Each enum's value is what is stored; labels for people live in ``riskreg.labels``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SECURITY = "security"
+    DPO = "dpo"
+    STEERING = "steering"
+    READER = "reader"
+
+
+class DpfStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    NOT_LISTED = "not_listed"
+
+
+class TransferMechanism(StrEnum):
+    ADEQUACY = "adequacy"
+    DPF = "dpf"
+    SCC = "scc"
+    BCR = "bcr"
+    ART49 = "art49"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+
+class CountryStatus(StrEnum):
+    EU = "eu"
+    EEA = "eea"
+    ADEQUACY = "adequacy"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+class CountryListKind(StrEnum):
+    OFFICIAL = "official"
+    SCENARIO = "scenario"
+
+
+class LocationKind(StrEnum):
+    """How a recipient touches data in a country: hosting/processing it, or remote support access."""
+
+    PROCESSING = "processing"
+    SUPPORT = "support"
+
+
+class SystemStatus(StrEnum):
+    DRAFT = "draft"
+    IN_ASSESSMENT = "in_assessment"
+    APPROVED = "approved"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions"
+    REJECTED = "rejected"
+    POSTPONED = "postponed"
+    RETIRED = "retired"
+
+
+class DataSubject(StrEnum):
+    CITIZENS = "citizens"
+    CHILDREN = "children"
+    EMPLOYEES = "employees"
+    VULNERABLE = "vulnerable"
+    PATIENTS = "patients"
+    OTHER = "other"
+
+
+class DataCategory(StrEnum):
+    ORDINARY = "ordinary"
+    SPECIAL_ART9 = "special_art9"
+    CRIMINAL_ART10 = "criminal_art10"
+    CPR = "cpr"
+    FINANCIAL = "financial"
+    LOCATION = "location"
+    COMMUNICATION = "communication"
+
+
+class LegalBasis(StrEnum):
+    ART6_A = "art6_a"
+    ART6_B = "art6_b"
+    ART6_C = "art6_c"
+    ART6_D = "art6_d"
+    ART6_E = "art6_e"
+    ART6_F = "art6_f"
+    ART9_2 = "art9_2"
+    ART10 = "art10"
+    NATIONAL_LAW = "national_law"
+
+
+class SubjectVolume(StrEnum):
+    """Band of the number of data subjects."""
+
+    UNDER_100 = "under_100"
+    UNDER_1000 = "under_1000"
+    UNDER_10000 = "under_10000"
+    UNDER_100000 = "under_100000"
+    OVER_100000 = "over_100000"
+
+
+class AiActClass(StrEnum):
+    NONE = "none"
+    MINIMAL = "minimal"
+    TRANSPARENCY = "transparency"
+    HIGH_RISK = "high_risk"
+    PROHIBITED = "prohibited"
+
+
+class AuditStatementType(StrEnum):
+    ISAE3000 = "isae3000"
+    ISAE3402_T1 = "isae3402_t1"
+    ISAE3402_T2 = "isae3402_t2"
+    SOC2_T2 = "soc2_t2"
+    ISO27001 = "iso27001"
+    ISO27701 = "iso27701"
+
+
+class SupervisionMethod(StrEnum):
+    AUDIT_STATEMENT = "audit_statement"
+    QUESTIONNAIRE = "questionnaire"
+    INSPECTION = "inspection"
+
+
+class RiskLevel(StrEnum):
+    """Levels of DESIGN §5; the order of members is the order of severity."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    VERY_HIGH = "very_high"
+
+    @property
+    def rank(self) -> int:
+        return list(RiskLevel).index(self)
+
+
+class ExposureLevel(StrEnum):
+    MEDIUM = "medium"
+    HIGH = "high"
+    VERY_HIGH = "very_high"
+
+
+class AuditAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    ARCHIVE = "archive"
+    RESTORE = "restore"

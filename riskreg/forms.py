@@ -1,0 +1,64 @@
+"""Form building blocks shared by every area."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, SelectField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from riskreg.countries.models import Country
+from riskreg.extensions import db
+from riskreg.i18n import current_language
+from riskreg.labels import choices
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A many-valued field shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class VersionedForm(FlaskForm):
+    """A form that edits a versioned record; the hidden version detects a concurrent save."""
+
+    version = HiddenField()
+
+
+def enum_select(label: Any, enum_cls: type[StrEnum], *, optional: bool = False, **kwargs: Any) -> SelectField:
+    """A select over an enum's values with translated labels."""
+    options = ([("", _l("— not set —"))] if optional else []) + choices(enum_cls)
+    return SelectField(label, choices=options, **kwargs)
+
+
+def enum_checkboxes(label: Any, enum_cls: type[StrEnum], **kwargs: Any) -> MultiCheckboxField:
+    return MultiCheckboxField(label, choices=choices(enum_cls), **kwargs)
+
+
+def country_choices(*, optional: bool = True) -> list[tuple[str, str]]:
+    """Every country by its name in the user's language, sorted by that name."""
+    lang = current_language()
+    rows = db.session.execute(select(Country.code, Country.name_da, Country.name_en)).all()
+    options = sorted(((code, da if lang == "da" else en) for code, da, en in rows), key=lambda o: o[1])
+    return ([("", str(_l("— not set —")))] if optional else []) + options
+
+
+def enum_or_none(enum_cls: type[StrEnum], value: str | None) -> StrEnum | None:
+    return enum_cls(value) if value else None
+
+
+class KnownCountry:
+    """Validate that a submitted country code is a country riskreg knows."""
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        values = field.data if isinstance(field.data, list) else [field.data]
+        known = {c for (c,) in db.session.execute(select(Country.code))}
+        for value in values:
+            if value and value not in known:
+                raise ValidationError(_l("Unknown country: %(code)s", code=value))

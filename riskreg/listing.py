@@ -1,0 +1,34 @@
+"""Server-side search, filter, sort and pagination for list pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app, request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+from sqlalchemy.sql import ColumnElement
+
+from riskreg.extensions import db
+
+
+def sort_key(allowed: Mapping[str, Any], default: str) -> str:
+    """The requested sort key if it is one we allow, else the default ('-key' sorts descending)."""
+    key = request.args.get("sort", default)
+    return key if key.lstrip("-") in allowed else default
+
+
+def apply_sort(stmt: Select[Any], allowed: Mapping[str, ColumnElement[Any]], key: str) -> Select[Any]:
+    column = allowed[key.lstrip("-")]
+    return stmt.order_by(column.desc() if key.startswith("-") else column.asc())
+
+
+def paginate(stmt: Select[Any]) -> Pagination:
+    return db.paginate(stmt, per_page=current_app.config["PER_PAGE"], max_per_page=200, error_out=False)
+
+
+def like_pattern(term: str) -> str:
+    """A LIKE pattern that matches ``term`` literally (bound as a parameter, never spliced into SQL)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

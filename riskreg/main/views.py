@@ -1,0 +1,35 @@
+"""Front page and the language switch."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask_login import current_user
+
+from riskreg.auth.permissions import Permission, requires
+from riskreg.auth.views import safe_next
+from riskreg.enums import SystemStatus
+from riskreg.extensions import db
+from riskreg.main.attention import attention
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@requires(Permission.READ)
+def index():  # type: ignore[no-untyped-def]
+    today = dt.date.today()
+    data = attention(db.session, today, current_app.config["REVIEW_HORIZON_DAYS"])
+    return render_template("main/index.html", a=data, today=today, statuses=list(SystemStatus))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():  # type: ignore[no-untyped-def]
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")))

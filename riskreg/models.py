@@ -1,0 +1,47 @@
+"""Import every model so that the mappers and ``Base.metadata`` are complete (Alembic, create_all)."""
+
+from __future__ import annotations
+
+from riskreg.audit import AuditEntry
+from riskreg.auth.models import User
+from riskreg.bodies.models import ApprovalBody
+from riskreg.countries.models import (
+    Country,
+    CountryList,
+    CountryListEntry,
+    CountryListVersion,
+    JurisdictionExposure,
+)
+from riskreg.db import Base
+from riskreg.systems.models import Department, System, SystemDataCategory, SystemDataSubject, SystemLegalBasis
+from riskreg.vendors.models import (
+    AuditStatement,
+    DataProcessingAgreement,
+    ProcessingLocation,
+    SubProcessor,
+    Supervision,
+    Vendor,
+)
+
+__all__ = [
+    "ApprovalBody",
+    "AuditEntry",
+    "AuditStatement",
+    "Base",
+    "Country",
+    "CountryList",
+    "CountryListEntry",
+    "CountryListVersion",
+    "DataProcessingAgreement",
+    "Department",
+    "JurisdictionExposure",
+    "ProcessingLocation",
+    "SubProcessor",
+    "Supervision",
+    "System",
+    "SystemDataCategory",
+    "SystemDataSubject",
+    "SystemLegalBasis",
+    "User",
+    "Vendor",
+]

@@ -1,0 +1,149 @@
+"""Test fixtures: a fresh migrated database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from riskreg import create_app
+from riskreg.enums import Role
+from riskreg.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+_counter = itertools.count()
+
+
+def _pg_admin_engine() -> sa.Engine:
+    url = sa.make_url(PG_URL).set(drivername="postgresql+psycopg")
+    return sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    url = sa.make_url(PG_URL).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def migrate(url: str) -> None:
+    """Bring an empty database to head through the real path (``riskreg db upgrade``)."""
+    from riskreg.cli import upgrade_database
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade_database(url)
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated once per run; each test gets a copy of it."""
+    if PG_URL:
+        name = f"riskreg_tpl_{os.getpid()}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        migrate(_pg_url(name))
+        yield name
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("tpl") / "template.sqlite"
+        migrate(f"sqlite:///{path}")
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(template_db: str, tmp_path: Path) -> Iterator[str]:
+    if PG_URL:
+        name = f"riskreg_t_{os.getpid()}_{next(_counter)}"
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
+        yield _pg_url(name)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path / "riskreg.sqlite"
+        shutil.copyfile(template_db, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, page: str = "/login") -> str:
+    """The CSRF token of the client's session, read from a page as a browser would."""
+    html = client.get(page).get_data(as_text=True)
+    match = _CSRF.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    """POST a form with the session's CSRF token, as the browser would send it."""
+    payload = dict(data or {})
+    payload.setdefault("csrf_token", csrf_token(client))
+    return client.post(url, data=payload, **kwargs)
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., int]:
+    from riskreg.auth.services import create_user
+
+    def make(role: Role | str = Role.ADMIN, email: str | None = None, **kwargs: Any) -> int:
+        role = Role(role)
+        with app.app_context():
+            user = create_user(
+                db.session, email or f"{role.value}-{next(_counter)}@example.dk", role, PASSWORD, **kwargs
+            )
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def login(app: Flask, make_user: Callable[..., int]) -> Callable[..., FlaskClient]:
+    """``login(role)`` -> a client logged in (through the login form) as a new user with that role."""
+    from riskreg.auth.models import User
+
+    def do_login(role: Role | str = Role.ADMIN, **kwargs: Any) -> FlaskClient:
+        user_id = make_user(role, **kwargs)
+        with app.app_context():
+            email = db.session.get(User, user_id).email
+        client = app.test_client()
+        response = post_form(client, "/login", {"email": email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.user_id = user_id  # type: ignore[attr-defined]
+        return client
+
+    return do_login
