@@ -65,13 +65,25 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from riskreg.agreements.views import bp as agreements_bp
     from riskreg.auth.views import bp as auth_bp
     from riskreg.bodies.views import bp as bodies_bp
     from riskreg.countries.views import bp as countries_bp
     from riskreg.history.views import bp as history_bp
     from riskreg.main.views import bp as main_bp
+    from riskreg.subprocessors.views import bp as subprocessors_bp
     from riskreg.systems.views import bp as systems_bp
     from riskreg.vendors.views import bp as vendors_bp
 
-    for bp in (main_bp, auth_bp, vendors_bp, systems_bp, countries_bp, bodies_bp, history_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        vendors_bp,
+        subprocessors_bp,
+        agreements_bp,
+        systems_bp,
+        countries_bp,
+        bodies_bp,
+        history_bp,
+    ):
         app.register_blueprint(bp)

@@ -1,0 +1,15 @@
+"""Pages of the agreements area (placeholder until the area is built)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from riskreg.auth.permissions import Permission, requires
+
+bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+
+
+@bp.route("/")
+@requires(Permission.READ)
+def index():  # type: ignore[no-untyped-def]
+    return "agreements"
