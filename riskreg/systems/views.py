@@ -19,3 +19,9 @@ def index():  # type: ignore[no-untyped-def]
 @requires(Permission.READ)
 def view(system_id: int):  # type: ignore[no-untyped-def]
     return "systems"
+
+
+@bp.route("/new")
+@requires(Permission.EDIT_REGISTER)
+def new():  # type: ignore[no-untyped-def]
+    return "new system"
