@@ -1,0 +1,142 @@
+# riskreg: `make run` starts it with demo data, `make test` runs the tests (see README.md).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+RISKREG := $(BIN)/riskreg
+PYBABEL := $(BIN)/pybabel
+
+TRANSLATIONS := riskreg/translations
+POT := $(TRANSLATIONS)/messages.pot
+LOCALES := da en
+PO := $(foreach l,$(LOCALES),$(TRANSLATIONS)/$(l)/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+# Installed once; again only when pyproject.toml changes.
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+ADMIN_EMAIL := admin@example.dk
+HOST := 127.0.0.1
+PORT := 5000
+
+.PHONY: run test venv install install-test translations compile lint format clean distclean
+
+# --- environment -----------------------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+venv: $(BIN)/python
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+install: $(RUN_STAMP)
+
+install-test: $(TEST_STAMP)
+
+# --- translations ----------------------------------------------------------------------------------------
+
+# The English catalogue is the identity: msgstr = msgid, so English is complete whenever the sources are.
+define FILL_EN
+from babel.messages.pofile import read_po, write_po
+path = "$(TRANSLATIONS)/en/LC_MESSAGES/messages.po"
+with open(path, "rb") as f:
+    catalog = read_po(f, locale="en")
+for message in catalog:
+    if message.id:
+        message.string = message.id
+        message.flags.discard("fuzzy")
+with open(path, "wb") as f:
+    write_po(f, catalog, width=110)
+endef
+export FILL_EN
+
+# Extract the messages from the sources, merge them into the catalogues (creating missing ones), compile.
+translations: | $(RUN_STAMP)
+	$(PYBABEL) -q extract -F babel.cfg -k _l -k lazy_gettext --add-comments=TRANSLATORS: \
+		--project=riskreg --version=0.1.0 --width=110 -o $(POT) .
+	for locale in $(LOCALES); do \
+		if [ -f $(TRANSLATIONS)/$$locale/LC_MESSAGES/messages.po ]; then \
+			$(PYBABEL) -q update --ignore-obsolete --width=110 -i $(POT) -d $(TRANSLATIONS) -l $$locale; \
+		else \
+			$(PYBABEL) -q init --width=110 -i $(POT) -d $(TRANSLATIONS) -l $$locale; \
+		fi; \
+	done
+	$(BIN)/python -c "$$FILL_EN"
+	$(MAKE) --no-print-directory compile
+
+%.mo: %.po | $(RUN_STAMP)
+	$(PYBABEL) compile --statistics -l $(word 3,$(subst /, ,$@)) -i $< -o $@
+
+compile: $(MO)
+
+# --- run -------------------------------------------------------------------------------------------------
+
+# Prints how many systems there are, or whether a user with the e-mail in argv[2] exists.
+define DB_STATUS
+import sys
+from sqlalchemy import func, select
+from riskreg import create_app
+from riskreg.auth.models import User
+from riskreg.extensions import db
+from riskreg.systems.models import System
+app = create_app("development")
+with app.app_context():
+    if sys.argv[1] == "systems":
+        print(db.session.scalar(select(func.count()).select_from(System)))
+    else:
+        print(db.session.scalar(select(func.count()).select_from(User).where(User.email == sys.argv[2])))
+endef
+export DB_STATUS
+
+run: export RISKREG_ENV := development
+run: $(RUN_STAMP) compile
+	$(RISKREG) db upgrade
+	if [ "$$($(BIN)/python -c "$$DB_STATUS" systems)" = 0 ]; then $(RISKREG) demo; fi
+	if [ "$$($(BIN)/python -c "$$DB_STATUS" user $(ADMIN_EMAIL))" = 0 ]; then \
+		echo; echo "Log in at http://$(HOST):$(PORT)/ with this user (the password is shown only now):"; \
+		$(RISKREG) user create $(ADMIN_EMAIL) --role admin --name Administrator; echo; \
+	else \
+		echo; echo "Log in at http://$(HOST):$(PORT)/ as $(ADMIN_EMAIL) with the password printed by the first 'make run'."; \
+		echo "(To start again from scratch: stop riskreg, delete instance/riskreg.sqlite, run 'make run'.)"; echo; \
+	fi
+	FLASK_DEBUG=1 $(RISKREG) run --host $(HOST) --port $(PORT)
+
+# --- test ------------------------------------------------------------------------------------------------
+
+# The whole suite on SQLite; then again on PostgreSQL when TEST_DATABASE_URL is set (browser tests once).
+test: $(TEST_STAMP) compile
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
+		echo "--- again on PostgreSQL ---"; \
+		$(BIN)/python -m pytest -q -m "not browser"; \
+	fi
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Build and test leftovers; keeps .venv and the database in instance/.
+clean:
+	rm -f $(MO)
+	rm -rf .pytest_cache .ruff_cache .mypy_cache build *.egg-info test-artifacts
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
