@@ -22,6 +22,7 @@ RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
 ADMIN_EMAIL := admin@example.dk
+DEMO ?= $(RISKREG) demo
 HOST := 127.0.0.1
 PORT := 5000
 
@@ -104,8 +105,8 @@ export DB_STATUS
 run: export RISKREG_ENV := development
 run: $(RUN_STAMP) compile
 	$(RISKREG) db upgrade
-	if [ "$$($(BIN)/python -c "$$DB_STATUS" systems)" = 0 ]; then $(RISKREG) demo; fi
-	if [ "$$($(BIN)/python -c "$$DB_STATUS" user $(ADMIN_EMAIL))" = 0 ]; then \
+	@if [ "$$($(BIN)/python -c "$$DB_STATUS" systems)" = 0 ]; then echo "Loading demo data ..."; $(DEMO); fi
+	@if [ "$$($(BIN)/python -c "$$DB_STATUS" user $(ADMIN_EMAIL))" = 0 ]; then \
 		echo; echo "Log in at http://$(HOST):$(PORT)/ with this user (the password is shown only now):"; \
 		$(RISKREG) user create $(ADMIN_EMAIL) --role admin --name Administrator; echo; \
 	else \
@@ -117,12 +118,18 @@ run: $(RUN_STAMP) compile
 # --- test ------------------------------------------------------------------------------------------------
 
 # The whole suite on SQLite; then again on PostgreSQL when TEST_DATABASE_URL is set (browser tests once).
+# Both runs happen even when the first fails; the exit status is non-zero if either failed.
+# Narrow it down with e.g. `make test PYTEST_ARGS="-x tests/auth"`.
+PYTEST_ARGS ?=
 test: $(TEST_STAMP) compile
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	status=0; \
+	echo "--- tests on SQLite ---"; \
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
-		echo "--- again on PostgreSQL ---"; \
-		$(BIN)/python -m pytest -q -m "not browser"; \
-	fi
+		echo "--- tests on PostgreSQL ---"; \
+		$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS) || status=$$?; \
+	fi; \
+	exit $$status
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
