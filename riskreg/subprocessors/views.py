@@ -1,27 +1,207 @@
-"""Pages of the subprocessors area (placeholder until the area is built)."""
+"""Pages of the sub-processors area: list over all vendors, page with its chain, new, edit, archive."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
+from riskreg.enums import DpfStatus, LocationKind, TransferMechanism
+from riskreg.errors import ConflictError, DomainError
+from riskreg.extensions import db
+from riskreg.forms import country_choices
+from riskreg.i18n import current_language
+from riskreg.listing import paginate, sort_key
+from riskreg.subprocessors import services
+from riskreg.subprocessors.forms import SubProcessorForm, select_choices
+from riskreg.vendors.models import SubProcessor, Vendor
 
 bp = Blueprint("subprocessors", __name__, url_prefix="/subprocessors")
+
+# Form fields that map one-to-one onto columns; the countries and systems go to the service apart.
+FIELDS = (
+    "name",
+    "service",
+    "country_code",
+    "parent_company",
+    "parent_country_code",
+    "parent_id",
+    "transfer_mechanism",
+    "dpf_status",
+    "tia_on",
+    "source",
+    "source_on",
+)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
 
 
 @bp.route("/")
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
-    return "subprocessors"
+    flt = services.SubProcessorFilter(
+        q=request.args.get("q", "").strip(),
+        vendor_id=_int_arg("vendor"),
+        country=request.args.get("country", ""),
+        mechanism=request.args.get("mechanism", ""),
+        dpf=request.args.get("dpf", ""),
+        archived=request.args.get("archived") == "1",
+    )
+    sort = sort_key(dict.fromkeys(services.SORT_KEYS), "name")
+    page = paginate(services.sub_processor_list_query(flt, sort, current_language()))
+    return render_template(
+        "subprocessors/index.html",
+        page=page,
+        sort=sort,
+        flt=flt,
+        vendors=services.vendor_options(db.session),
+        countries=country_choices(optional=False),
+        mechanisms=list(TransferMechanism),
+        dpf_statuses=list(DpfStatus),
+        lang=current_language(),
+    )
 
 
 @bp.route("/<int:sub_processor_id>")
 @requires(Permission.READ)
 def view(sub_processor_id: int):  # type: ignore[no-untyped-def]
-    return "subprocessor"
+    sp = services.load_sub_processor(db.session, sub_processor_id)
+    if sp is None:
+        abort(404)
+    siblings = services.vendor_sub_processors(db.session, sp.vendor_id)
+    return render_template(
+        "subprocessors/view.html",
+        sp=sp,
+        chain=services.chain_of(sp, siblings),
+        warnings=services.warnings(sp),
+        processing=[loc for loc in sp.locations if loc.kind == LocationKind.PROCESSING],
+        support=[loc for loc in sp.locations if loc.kind == LocationKind.SUPPORT],
+        lang=current_language(),
+    )
 
 
-@bp.route("/new/<int:vendor_id>")
+# --- changes ------------------------------------------------------------------------------------------------
+
+
+def _form(vendor: Vendor, sp: SubProcessor | None) -> SubProcessorForm:
+    form = SubProcessorForm(obj=sp)
+    countries = select_choices(country_choices())
+    form.country_code.choices = countries
+    form.parent_country_code.choices = countries
+    form.processing_countries.choices = countries[1:]
+    form.support_countries.choices = countries[1:]
+    siblings = services.vendor_sub_processors(db.session, vendor.id)
+    # Offering the sub-processor itself or anything below it would only lead to a refused loop.
+    excluded = services.descendant_ids(sp, siblings) if sp is not None else set()
+    form.parent_id.choices = select_choices(
+        [("", _("— none (engaged by the vendor directly) —"))]
+        + [
+            (s.id, s.name)
+            for s in siblings
+            if s.id not in excluded and (not s.is_archived or s.id == form.parent_id.data)
+        ]
+    )
+    form.system_ids.choices = select_choices(
+        (s.id, s.name) for s in services.vendor_systems(db.session, vendor.id)
+    )
+    return form
+
+
+def _values(form: SubProcessorForm) -> dict[str, Any]:
+    return {name: getattr(form, name).data for name in FIELDS}
+
+
+def _locations(form: SubProcessorForm) -> list[tuple[str, LocationKind]]:
+    return [(c, LocationKind.PROCESSING) for c in form.processing_countries.data or []] + [
+        (c, LocationKind.SUPPORT) for c in form.support_countries.data or []
+    ]
+
+
+def _error(form: SubProcessorForm, exc: DomainError) -> None:
+    target = getattr(form, exc.field or "name", None) or form.name
+    target.errors = [*target.errors, exc.message]
+
+
+def _status(form: SubProcessorForm, conflict: ConflictError | None) -> int:
+    return 409 if conflict else (400 if form.errors else 200)
+
+
+@bp.route("/new/<int:vendor_id>", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def new(vendor_id: int):  # type: ignore[no-untyped-def]
-    return "new subprocessor"
+    vendor = db.session.get(Vendor, vendor_id)
+    if vendor is None:
+        abort(404)
+    form = _form(vendor, None)
+    if request.method == "GET":
+        form.parent_id.data = _int_arg("parent")
+    if form.validate_on_submit():
+        try:
+            sp = services.create_sub_processor(
+                db.session, vendor, _values(form), _locations(form), form.system_ids.data or []
+            )
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            flash(_("Sub-processor %(name)s created.", name=sp.name), "success")
+            return redirect(url_for("subprocessors.view", sub_processor_id=sp.id))
+    return render_template("subprocessors/edit.html", form=form, vendor=vendor, sp=None), _status(form, None)
+
+
+def _get(sub_processor_id: int) -> SubProcessor:
+    sp = db.session.get(SubProcessor, sub_processor_id)
+    if sp is None:
+        abort(404)
+    return sp
+
+
+@bp.route("/<int:sub_processor_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_REGISTER)
+def edit(sub_processor_id: int):  # type: ignore[no-untyped-def]
+    sp = _get(sub_processor_id)
+    form = _form(sp.vendor, sp)
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            services.update_sub_processor(
+                db.session, sp, _values(form), _locations(form), form.system_ids.data or [], form.version.data
+            )
+        except ConflictError as exc:
+            conflict = exc
+            form.version.data = str(sp.version)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("subprocessors.view", sub_processor_id=sp.id))
+    elif request.method == "GET":
+        form.version.data = str(sp.version)
+        form.processing_countries.data = [
+            loc.country_code for loc in sp.locations if loc.kind == LocationKind.PROCESSING
+        ]
+        form.support_countries.data = [
+            loc.country_code for loc in sp.locations if loc.kind == LocationKind.SUPPORT
+        ]
+        form.system_ids.data = [s.id for s in sp.systems]
+    return render_template(
+        "subprocessors/edit.html", form=form, vendor=sp.vendor, sp=sp, conflict=conflict
+    ), _status(form, conflict)
+
+
+@bp.route("/<int:sub_processor_id>/archive", methods=["POST"])
+@requires(Permission.EDIT_REGISTER)
+def archive(sub_processor_id: int) -> Response:
+    sp = _get(sub_processor_id)
+    try:
+        services.set_sub_processor_archived(db.session, sp, not sp.is_archived)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Archived.") if sp.is_archived else _("Restored."), "success")
+    return redirect(url_for("subprocessors.view", sub_processor_id=sp.id))

@@ -1,0 +1,51 @@
+"""Vendors and systems for sub-processors and agreements to hang on, and page helpers."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from riskreg.audit import AuditEntry
+from riskreg.enums import LocationKind
+from riskreg.systems.models import System
+from riskreg.vendors.models import Vendor
+from riskreg.vendors.services import create_vendor
+
+
+def make_vendor(session: Session, name: str, country: str = "DK") -> Vendor:
+    return create_vendor(
+        session, {"name": name, "country_code": country}, [(country, LocationKind.PROCESSING)]
+    )
+
+
+def make_system(session: Session, vendor: Vendor, name: str) -> System:
+    # The systems area's create_system is not there yet; the model is all a sub-processor needs.
+    system = System(name=name, vendor=vendor)
+    session.add(system)
+    session.commit()
+    return system
+
+
+def in_english(client: FlaskClient) -> FlaskClient:
+    """Show messages in English so the assertions do not depend on the Danish catalogue."""
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    return client
+
+
+def text(response: Any) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def audit_entries(session: Session, entity_type: str, entity_id: int) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+            .order_by(AuditEntry.id)
+        )
+    )
