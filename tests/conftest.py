@@ -100,7 +100,7 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 def csrf_token(client: FlaskClient, page: str = "/login") -> str:
     """The CSRF token of the client's session, read from a page as a browser would."""
-    html = client.get(page).get_data(as_text=True)
+    html = client.get(page, follow_redirects=True).get_data(as_text=True)
     match = _CSRF.search(html)
     assert match, f"no CSRF token on {page}"
     return match.group(1)
