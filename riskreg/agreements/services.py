@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,15 +155,17 @@ def agreement_list_query(flt: AgreementFilter, sort: str) -> Select[Any]:
     return stmt.order_by(ordered.nulls_last(), Vendor.name, DataProcessingAgreement.id)
 
 
-def vendor_options(session: Session) -> Sequence[tuple[int, str]]:
-    return session.execute(select(Vendor.id, Vendor.name).order_by(Vendor.name, Vendor.id)).tuples().all()
+def vendor_options(session: Session) -> list[tuple[int, str]]:
+    return [
+        (i, n) for i, n in session.execute(select(Vendor.id, Vendor.name).order_by(Vendor.name, Vendor.id))
+    ]
 
 
-def system_options(session: Session, vendor_id: int | None = None) -> Sequence[tuple[int, str]]:
+def system_options(session: Session, vendor_id: int | None = None) -> list[tuple[int, str]]:
     stmt = select(System.id, System.name).order_by(System.name, System.id)
     if vendor_id is not None:
         stmt = stmt.where(System.vendor_id == vendor_id)
-    return session.execute(stmt).tuples().all()
+    return [(i, n) for i, n in session.execute(stmt)]
 
 
 def load_agreement(session: Session, agreement_id: int) -> DataProcessingAgreement | None:

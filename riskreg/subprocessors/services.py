@@ -317,8 +317,10 @@ def sub_processor_list_query(flt: SubProcessorFilter, sort: str, language: str) 
     return stmt.order_by(ordered.nulls_last(), SubProcessor.name, SubProcessor.id)
 
 
-def vendor_options(session: Session) -> Sequence[tuple[int, str]]:
-    return session.execute(select(Vendor.id, Vendor.name).order_by(Vendor.name, Vendor.id)).tuples().all()
+def vendor_options(session: Session) -> list[tuple[int, str]]:
+    return [
+        (i, n) for i, n in session.execute(select(Vendor.id, Vendor.name).order_by(Vendor.name, Vendor.id))
+    ]
 
 
 def load_sub_processor(session: Session, sub_processor_id: int) -> SubProcessor | None:
