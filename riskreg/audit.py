@@ -111,6 +111,20 @@ def _action(obj: Any, changes: dict[str, list[Any]], *, is_new: bool) -> AuditAc
     return AuditAction.UPDATE
 
 
+def _keep_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    return value
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def _track_old_values(mapper: Any, class_: type) -> None:
+    """Load the old value before a set, so that a change to an expired attribute still logs old -> new."""
+    if not getattr(class_, "__audited__", hasattr(class_, "version")):
+        return
+    for column_attr in mapper.column_attrs:
+        if column_attr.key not in ALWAYS_EXCLUDED:
+            event.listen(getattr(class_, column_attr.key), "set", _keep_old_value, active_history=True)
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in (*session.dirty, *session.deleted):

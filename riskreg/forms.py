@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, SelectField, SelectMultipleField
+from wtforms import HiddenField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,14 +32,19 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
 
+def select_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms options (WTForms 3.3 deprecates plain tuples)."""
+    return [SelectChoice(value="" if value is None else str(value), label=label) for value, label in pairs]
+
+
 def enum_select(label: Any, enum_cls: type[StrEnum], *, optional: bool = False, **kwargs: Any) -> SelectField:
     """A select over an enum's values with translated labels."""
     options = ([("", _l("— not set —"))] if optional else []) + choices(enum_cls)
-    return SelectField(label, choices=options, **kwargs)
+    return SelectField(label, choices=select_choices(options), **kwargs)
 
 
 def enum_checkboxes(label: Any, enum_cls: type[StrEnum], **kwargs: Any) -> MultiCheckboxField:
-    return MultiCheckboxField(label, choices=choices(enum_cls), **kwargs)
+    return MultiCheckboxField(label, choices=select_choices(choices(enum_cls)), **kwargs)
 
 
 def country_choices(*, optional: bool = True) -> list[tuple[str, str]]:

@@ -173,3 +173,28 @@ def test_no_route_edits_the_audit_log(app: Flask) -> None:
     for endpoint, (path, methods) in history_routes.items():
         assert path.startswith("/history"), endpoint
         assert methods == {"GET"}, f"{endpoint} accepts {methods}"
+
+
+def test_change_to_an_expired_attribute_logs_the_old_value(app):
+    """Attributes are expired by a commit; setting one without reading it must still log old -> new."""
+    from sqlalchemy import select
+
+    from riskreg.audit import AuditEntry
+    from riskreg.auth.models import User
+    from riskreg.auth.services import create_user
+    from riskreg.enums import Role
+    from riskreg.extensions import db
+
+    with app.app_context():
+        user = create_user(db.session, "expired@example.dk", Role.READER, "a long password", name="first")
+        user.name = "second"
+        user.is_archived = True
+        db.session.commit()
+        entry = db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity_type == "user", AuditEntry.entity_id == user.id)
+            .order_by(AuditEntry.id.desc())
+        ).first()
+        assert entry.changes["name"] == ["first", "second"]
+        assert entry.action.value == "archive"
+        assert db.session.get(User, user.id).name == "second"

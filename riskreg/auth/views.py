@@ -18,6 +18,7 @@ from riskreg.bodies.models import ApprovalBody
 from riskreg.enums import Role
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db, limiter
+from riskreg.forms import select_choices
 from riskreg.listing import apply_sort, like_pattern, paginate, sort_key
 
 bp = Blueprint("auth", __name__)
@@ -85,7 +86,7 @@ def _body_choices(form: UserForm) -> None:
     bodies = db.session.scalars(
         select(ApprovalBody).where(ApprovalBody.is_archived.is_(False)).order_by(ApprovalBody.position)
     )
-    form.approval_body_id.choices = [("", _("— none —"))] + [(b.id, b.name) for b in bodies]
+    form.approval_body_id.choices = select_choices([("", _("— none —"))] + [(b.id, b.name) for b in bodies])
 
 
 USER_SORTS = {"email": User.email, "name": User.name, "role": User.role, "last_login": User.last_login_at}

@@ -22,7 +22,6 @@ NEW_PASSWORD = "a brand new passphrase"
 
 # WTForms 3.3 deprecates (choice, label) tuples, which riskreg.forms and auth/views.py still pass; until the
 # shared code moves to wtforms' SelectChoice, the warning must not turn every user form into a 500 here.
-pytestmark = pytest.mark.filterwarnings("ignore:Passing SelectField choices as tuples:DeprecationWarning")
 
 
 def in_english(client: FlaskClient) -> FlaskClient:
