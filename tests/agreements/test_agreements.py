@@ -336,3 +336,12 @@ def test_list_paginates(app: Flask, editor: FlaskClient, make_dpa: Callable[...,
     assert versions(editor.get("/agreements/?page=2")) == ["V-0"]  # the oldest comes last
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(DataProcessingAgreement)) == per_page + 1
+
+
+def test_list_filtered_by_vendor_offers_a_new_one_to_editors_only(
+    login: Callable[..., FlaskClient], editor: FlaskClient, world: dict[str, int]
+) -> None:
+    link = f'href="/agreements/new/{world["vendor"]}"'
+    assert link in text(editor.get(f"/agreements/?vendor={world['vendor']}"))
+    assert link not in text(editor.get("/agreements/"))
+    assert link not in text(login("steering").get(f"/agreements/?vendor={world['vendor']}"))

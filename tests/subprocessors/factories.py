@@ -23,7 +23,7 @@ def make_vendor(session: Session, name: str, country: str = "DK") -> Vendor:
 
 
 def make_system(session: Session, vendor: Vendor, name: str) -> System:
-    # The systems area's create_system is not there yet; the model is all a sub-processor needs.
+    # Through the model until the systems area's create_system lands; swap it in then.
     system = System(name=name, vendor=vendor)
     session.add(system)
     session.commit()

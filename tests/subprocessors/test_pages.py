@@ -286,7 +286,7 @@ def test_concurrent_edit_is_refused_and_overwrites_nothing(
             db.session,
             db.session.get(SubProcessor, sp_id),
             {"name": "Zendesk Inc."},
-            [("US", "processing")],
+            [("US", LocationKind.PROCESSING)],
             [],
         )
 
@@ -475,3 +475,12 @@ def test_list_queries_do_not_grow_with_the_rows(app: Flask, editor: FlaskClient,
     for i in range(6):
         make_sp(f"More {i}", locations=[("DE", "processing"), ("IN", "support")])
     assert queries_for_list() == few
+
+
+def test_list_filtered_by_vendor_offers_a_new_one_to_editors_only(
+    login: Callable[..., FlaskClient], editor: FlaskClient, world: dict[str, int]
+) -> None:
+    link = f'href="/subprocessors/new/{world["vendor"]}"'
+    assert link in text(editor.get(f"/subprocessors/?vendor={world['vendor']}"))
+    assert link not in text(editor.get("/subprocessors/"))
+    assert link not in text(login("reader").get(f"/subprocessors/?vendor={world['vendor']}"))
