@@ -13,8 +13,8 @@ from riskreg.agreements.forms import AgreementForm
 from riskreg.auth.permissions import Permission, requires
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
+from riskreg.forms import select_choices
 from riskreg.listing import paginate, sort_key
-from riskreg.subprocessors.forms import select_choices
 from riskreg.vendors.models import DataProcessingAgreement, Vendor
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from riskreg.enums import DpfStatus, TransferMechanism
-from riskreg.forms import KnownCountry, VersionedForm
-from riskreg.labels import LABELS
-
-
-def select_choices(pairs: Any) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms 3.3 wants them (tuples are deprecated there)."""
-    return [SelectChoice(value=str(value), label=label) for value, label in pairs]
-
-
-def enum_select(label: Any, enum_cls: type[StrEnum], **kwargs: Any) -> SelectField:
-    """Like ``riskreg.forms.enum_select``, but with SelectChoice options."""
-    options = [SelectChoice(value=m.value, label=LABELS[enum_cls][m.value]) for m in enum_cls]
-    return SelectField(label, choices=options, **kwargs)
+from riskreg.forms import KnownCountry, VersionedForm, enum_select
 
 
 def optional_int(value: Any) -> int | None:

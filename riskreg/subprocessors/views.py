@@ -12,11 +12,11 @@ from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import DpfStatus, LocationKind, TransferMechanism
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices
+from riskreg.forms import country_choices, select_choices
 from riskreg.i18n import current_language
 from riskreg.listing import paginate, sort_key
 from riskreg.subprocessors import services
-from riskreg.subprocessors.forms import SubProcessorForm, select_choices
+from riskreg.subprocessors.forms import SubProcessorForm
 from riskreg.vendors.models import SubProcessor, Vendor
 
 bp = Blueprint("subprocessors", __name__, url_prefix="/subprocessors")
