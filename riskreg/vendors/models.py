@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +17,9 @@ from riskreg.enums import (
     SupervisionMethod,
     TransferMechanism,
 )
+
+if TYPE_CHECKING:
+    from riskreg.systems.models import System
 
 subprocessor_system = Table(
     "subprocessor_system",
@@ -106,7 +110,7 @@ class SubProcessor(Timestamped, Base):
         order_by="ProcessingLocation.country_code",
     )
     # Empty means: used for every system of the vendor.
-    systems: Mapped[list[System]] = relationship(secondary=subprocessor_system, order_by="System.name")  # noqa: F821
+    systems: Mapped[list[System]] = relationship(secondary=subprocessor_system, order_by="System.name")
 
     __audit_collections__ = {"locations": "label", "systems": "name"}
 
@@ -188,4 +192,8 @@ class DataProcessingAgreement(Timestamped, Base):
     is_archived: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     vendor: Mapped[Vendor] = relationship(back_populates="agreements")
-    system: Mapped[System | None] = relationship(back_populates="agreements")  # noqa: F821
+    system: Mapped[System | None] = relationship(back_populates="agreements")
+
+    def __str__(self) -> str:
+        signed = self.signed_on.isoformat() if self.signed_on else "unsigned"
+        return f"DPA {self.vendor.name} {self.agreement_version} ({signed})".replace("  ", " ")
