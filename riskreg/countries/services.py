@@ -193,9 +193,12 @@ def statuses(version: CountryListVersion | None) -> dict[str, CountryStatus]:
     return {e.country_code: e.status for e in version.entries} if version is not None else {}
 
 
-def version_diff(session: Session, version: CountryListVersion) -> list[StatusChange]:
-    """Status changes of ``version`` against the version before it (everything, for the first version)."""
-    return diff_statuses(statuses(previous_version(session, version)), statuses(version))
+def version_diff(session: Session, version: CountryListVersion) -> list[StatusChange] | None:
+    """Status changes of ``version`` against the version before it; None for the first version of a list."""
+    previous = previous_version(session, version)
+    if previous is None:
+        return None
+    return diff_statuses(statuses(previous), statuses(version))
 
 
 def treaty_warnings(changes: Sequence[StatusChange]) -> list[StatusChange]:
@@ -206,7 +209,7 @@ def treaty_warnings(changes: Sequence[StatusChange]) -> list[StatusChange]:
 def version_warnings(session: Session, version: CountryListVersion, on: dt.date) -> list[str]:
     """What a person should double-check after saving ``version`` (already translated)."""
     warnings = []
-    touched = treaty_warnings(version_diff(session, version))
+    touched = treaty_warnings(version_diff(session, version) or [])
     if touched:
         warnings.append(
             _(
@@ -228,7 +231,7 @@ class ListPage:
 
     version: CountryListVersion | None
     entries: list[CountryListEntry]
-    changes: list[StatusChange]
+    changes: list[StatusChange] | None
     timeline: list[TimelineRow]
     names: dict[str, str]
     counts: dict[CountryStatus, int]
@@ -264,7 +267,7 @@ def list_page(
     return ListPage(
         version=version,
         entries=sorted_entries(version, locale, status) if version is not None else [],
-        changes=version_diff(session, version) if version is not None else [],
+        changes=version_diff(session, version) if version is not None else None,
         timeline=timeline(session, country_list, today),
         names=country_names(session, locale),
         counts=counts,

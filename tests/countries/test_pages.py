@@ -229,3 +229,32 @@ def test_exposure_page_lists_the_laws(login) -> None:
     html = login("reader").get("/countries/exposure").get_data(as_text=True)
     assert "FISA Section 702" in html
     assert "National Intelligence Law" in html
+
+
+def test_list_page_queries_do_not_grow_with_the_entries(login, app: Flask) -> None:
+    """90 entries with their countries, the diff and the timeline come from a handful of queries."""
+    from sqlalchemy import event
+
+    list_id = official_id(app)
+    client = login("reader")
+    client.get(f"/countries/{list_id}")  # warm up the session and caches
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        html = client.get(f"/countries/{list_id}").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert html.count('class="badge badge-') >= 90
+    assert len(statements) <= 15, statements
+
+
+def test_the_first_version_has_no_diff(login, app: Flask) -> None:
+    html = login("reader").get(f"/countries/{official_id(app)}").get_data(as_text=True)
+    assert 'data-testid="first-version"' in html
+    assert 'data-testid="diff"' not in html
