@@ -165,16 +165,23 @@ class FieldChange:
 
 
 def readable_changes(entry: AuditEntry) -> list[FieldChange]:
-    """The field-level changes of an entry, with labels and readable values."""
-    return [
-        FieldChange(
-            field=field,
-            label=field_label(field),
-            old=value_text(entry.entity_type, field, pair[0]),
-            new=value_text(entry.entity_type, field, pair[1]),
+    """The field-level changes of an entry, with labels and readable values.
+
+    For a list that had items before and after (countries, systems), only what left and what came are shown.
+    """
+    result = []
+    for field, (old, new) in (entry.changes or {}).items():
+        if isinstance(old, list) and isinstance(new, list) and old and new:
+            old, new = [v for v in old if v not in new], [v for v in new if v not in old]
+        result.append(
+            FieldChange(
+                field=field,
+                label=field_label(field),
+                old=value_text(entry.entity_type, field, old),
+                new=value_text(entry.entity_type, field, new),
+            )
         )
-        for field, pair in (entry.changes or {}).items()
-    ]
+    return result
 
 
 def entity_history(session: Session, entity_type: str, entity_id: int) -> Sequence[AuditEntry]:

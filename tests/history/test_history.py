@@ -155,3 +155,11 @@ def test_values_are_shown_by_their_labels(app: Flask) -> None:
         assert services.value_text("vendor", "name", None) == "–"
         assert services.field_label("parent_country_code") != "parent_country_code"
         assert services.field_label("frobnicate_id") == "Frobnicate"
+
+
+def test_list_changes_show_what_left_and_what_came(app: Flask) -> None:
+    entry = AuditEntry(entity_type="sub_processor", changes={"locations": [["DE", "US"], ["DE", "IN"]]})
+    with app.test_request_context():
+        (change,) = services.readable_changes(entry)
+    assert change.label != "locations"
+    assert (change.old, change.new) == ("US", "IN")
