@@ -156,8 +156,10 @@ def create_system(
     values = _check(session, values, None)
     system = System()
     assign(system, values)
-    session.add(system)
-    _set_many(session, system, departments, data_subjects, data_categories, legal_bases)
+    # One flush, so that the audit log gets one entry with every field.
+    with session.no_autoflush:
+        session.add(system)
+        _set_many(session, system, departments, data_subjects, data_categories, legal_bases)
     commit(session)
     return system
 
@@ -175,8 +177,9 @@ def update_system(
 ) -> System:
     check_version(session, system, version)
     values = _check(session, values, system)
-    assign(system, values)
-    _set_many(session, system, departments, data_subjects, data_categories, legal_bases)
+    with session.no_autoflush:
+        assign(system, values)
+        _set_many(session, system, departments, data_subjects, data_categories, legal_bases)
     commit(session)
     return system
 
