@@ -28,6 +28,11 @@ def paginate(stmt: Select[Any]) -> Pagination:
     return db.paginate(stmt, per_page=current_app.config["PER_PAGE"], max_per_page=200, error_out=False)
 
 
+def contains(column: Any, term: str) -> ColumnElement[bool]:
+    """Case-insensitive "column contains term", with ``%`` and ``_`` in the term matched literally."""
+    return column.ilike(like_pattern(term), escape="\\")
+
+
 def like_pattern(term: str) -> str:
     """A LIKE pattern that matches ``term`` literally (bound as a parameter, never spliced into SQL)."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -12,7 +12,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from riskreg.errors import DomainError
-from riskreg.listing import like_pattern
+from riskreg.listing import contains
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import System
 from riskreg.vendors.models import DataProcessingAgreement, Vendor
@@ -134,13 +134,12 @@ def agreement_list_query(flt: AgreementFilter, sort: str) -> Select[Any]:
         .options(joinedload(DataProcessingAgreement.vendor), joinedload(DataProcessingAgreement.system))
     )
     if flt.q:
-        pattern = like_pattern(flt.q)
         stmt = stmt.where(
             or_(
-                Vendor.name.ilike(pattern),
-                System.name.ilike(pattern),
-                DataProcessingAgreement.template.ilike(pattern),
-                DataProcessingAgreement.agreement_version.ilike(pattern),
+                contains(Vendor.name, flt.q),
+                contains(System.name, flt.q),
+                contains(DataProcessingAgreement.template, flt.q),
+                contains(DataProcessingAgreement.agreement_version, flt.q),
             )
         )
     if flt.vendor_id is not None:

@@ -19,7 +19,7 @@ from riskreg.enums import Role
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db, limiter
 from riskreg.forms import select_choices
-from riskreg.listing import apply_sort, like_pattern, paginate, sort_key
+from riskreg.listing import apply_sort, contains, paginate, sort_key
 
 bp = Blueprint("auth", __name__)
 
@@ -98,7 +98,7 @@ def users():  # type: ignore[no-untyped-def]
     stmt = select(User)
     q = request.args.get("q", "").strip()
     if q:
-        stmt = stmt.where(or_(User.email.ilike(like_pattern(q)), User.name.ilike(like_pattern(q))))
+        stmt = stmt.where(or_(contains(User.email, q), contains(User.name, q)))
     role = request.args.get("role", "")
     if role in Role.__members__.values():
         stmt = stmt.where(User.role == Role(role))

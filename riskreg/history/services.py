@@ -32,7 +32,7 @@ from riskreg.enums import (
     TransferMechanism,
 )
 from riskreg.labels import LABELS
-from riskreg.listing import like_pattern
+from riskreg.listing import contains
 
 #: Table name -> what a person calls such a record.
 ENTITY_TYPES: dict[str, Any] = {
@@ -249,7 +249,7 @@ def history_query(flt: HistoryFilter) -> Select[Any]:
     if flt.date_to is not None:
         stmt = stmt.where(AuditEntry.at < _day_start(flt.date_to + dt.timedelta(days=1)))
     if flt.q:
-        stmt = stmt.where(AuditEntry.entity_label.ilike(like_pattern(flt.q), escape="\\"))
+        stmt = stmt.where(contains(AuditEntry.entity_label, flt.q))
     return stmt.order_by(AuditEntry.id.desc())
 
 

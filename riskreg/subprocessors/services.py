@@ -15,7 +15,7 @@ from riskreg.countries.models import Country
 from riskreg.db import utcnow
 from riskreg.enums import DpfStatus, LocationKind, TransferMechanism
 from riskreg.errors import DomainError
-from riskreg.listing import like_pattern
+from riskreg.listing import contains
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import System
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
@@ -283,12 +283,11 @@ def sub_processor_list_query(flt: SubProcessorFilter, sort: str, language: str) 
         )
     )
     if flt.q:
-        pattern = like_pattern(flt.q)
         stmt = stmt.where(
             or_(
-                SubProcessor.name.ilike(pattern),
-                SubProcessor.service.ilike(pattern),
-                SubProcessor.parent_company.ilike(pattern),
+                contains(SubProcessor.name, flt.q),
+                contains(SubProcessor.service, flt.q),
+                contains(SubProcessor.parent_company, flt.q),
             )
         )
     if flt.vendor_id is not None:

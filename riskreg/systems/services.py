@@ -22,7 +22,7 @@ from riskreg.enums import (
     SystemStatus,
 )
 from riskreg.errors import DomainError
-from riskreg.listing import like_pattern
+from riskreg.listing import contains
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import Department, System, system_department
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor, subprocessor_system
@@ -245,13 +245,12 @@ def system_list_query(flt: SystemFilter, sort: str) -> Select[Any]:
     if not flt.archived:
         stmt = stmt.where(System.is_archived.is_(False))
     if flt.q:
-        pattern = like_pattern(flt.q)
         stmt = stmt.where(
             or_(
-                System.name.ilike(pattern),
-                System.purpose.ilike(pattern),
-                System.journal_number.ilike(pattern),
-                Vendor.name.ilike(pattern),
+                contains(System.name, flt.q),
+                contains(System.purpose, flt.q),
+                contains(System.journal_number, flt.q),
+                contains(Vendor.name, flt.q),
             )
         )
     if flt.status is not None:

@@ -273,3 +273,14 @@ def test_list_query_count_does_not_grow_with_rows(app, login, make_vendor, make_
     for i in range(5, 30):
         make_system(f"S{i}", vendor_id, departments=(f"D{i}",))
     assert queries_for_list() == few
+
+
+def test_search_matches_percent_and_underscore_literally(app, login, make_vendor, make_system):
+    vendor_id = make_vendor()
+    make_system("Rabat 100% skole", vendor_id)
+    make_system("Rabat 1000 skole", vendor_id)
+    make_system("snake_case", vendor_id)
+    make_system("snakeXcase", vendor_id)
+    client = login("reader")
+    assert names_on(client, "?q=100%25") == ["Rabat 100% skole"]
+    assert names_on(client, "?q=snake_") == ["snake_case"]
