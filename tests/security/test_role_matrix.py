@@ -1,0 +1,179 @@
+"""Every route × every role, as DESIGN §1 says: anonymous -> login, allowed roles pass, the others get 403.
+
+The table below is written from DESIGN §1, not from the code: a route whose permission is wrong fails here,
+and a new route fails until someone decides who may use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from riskreg.enums import Role
+from riskreg.extensions import db
+from tests.conftest import post_form
+
+ALL = frozenset(Role)
+EDITORS = frozenset({Role.ADMIN, Role.SECURITY, Role.DPO})
+ADMIN = frozenset({Role.ADMIN})
+HISTORY = frozenset({Role.ADMIN, Role.DPO})
+PUBLIC = None
+
+#: endpoint -> roles allowed (None: public).
+EXPECTED: dict[str, frozenset[Role] | None] = {
+    "auth.login": PUBLIC,
+    "main.set_language": PUBLIC,
+    "main.index": ALL,
+    "auth.logout": ALL,
+    "auth.account": ALL,
+    "auth.users": ADMIN,
+    "auth.user_new": ADMIN,
+    "auth.user_edit": ADMIN,
+    "auth.user_archive": ADMIN,
+    "vendors.index": ALL,
+    "vendors.view": ALL,
+    "vendors.new": EDITORS,
+    "vendors.edit": EDITORS,
+    "vendors.archive": EDITORS,
+    "vendors.statement_new": EDITORS,
+    "vendors.statement_edit": EDITORS,
+    "vendors.supervision_new": EDITORS,
+    "vendors.supervision_edit": EDITORS,
+    "subprocessors.index": ALL,
+    "subprocessors.view": ALL,
+    "subprocessors.new": EDITORS,
+    "subprocessors.edit": EDITORS,
+    "subprocessors.archive": EDITORS,
+    "agreements.index": ALL,
+    "agreements.view": ALL,
+    "agreements.new": EDITORS,
+    "agreements.edit": EDITORS,
+    "agreements.archive": EDITORS,
+    "systems.index": ALL,
+    "systems.view": ALL,
+    "systems.new": EDITORS,
+    "systems.edit": EDITORS,
+    "systems.archive": EDITORS,
+    "countries.index": ALL,
+    "countries.list_view": ALL,
+    "countries.exposure": ALL,
+    "countries.version_new": ADMIN,
+    "bodies.index": ALL,
+    "bodies.new": ADMIN,
+    "bodies.edit": ADMIN,
+    "bodies.archive": ADMIN,
+    "bodies.move": ADMIN,
+    "history.index": HISTORY,
+    "history.entity": ALL,
+}
+
+
+@pytest.fixture
+def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """One record of each kind, so that every route has something to show."""
+    from riskreg.bodies.models import ApprovalBody
+    from riskreg.countries.models import CountryList
+    from riskreg.enums import AuditStatementType, LocationKind, RiskLevel, SupervisionMethod
+    from riskreg.systems.models import System
+    from riskreg.vendors.models import (
+        AuditStatement,
+        DataProcessingAgreement,
+        ProcessingLocation,
+        SubProcessor,
+        Supervision,
+        Vendor,
+    )
+
+    with app.app_context():
+        vendor = Vendor(name="Matrix vendor", country_code="DK")
+        vendor.locations = [ProcessingLocation(country_code="DK", kind=LocationKind.PROCESSING)]
+        system = System(name="Matrix system", vendor=vendor)
+        sub = SubProcessor(name="Matrix sub", vendor=vendor, country_code="IE")
+        sub.locations = [ProcessingLocation(country_code="IE", kind=LocationKind.PROCESSING)]
+        agreement = DataProcessingAgreement(vendor=vendor, system=system, signed_on=dt.date(2025, 1, 1))
+        statement = AuditStatement(
+            vendor=vendor, type=AuditStatementType.ISAE3000, received_on=dt.date(2026, 1, 1)
+        )
+        supervision = Supervision(vendor=vendor, method=SupervisionMethod.QUESTIONNAIRE)
+        body = ApprovalBody(name="Matrix body", position=99, residual_ceiling=RiskLevel.MEDIUM)
+        db.session.add_all([vendor, system, sub, agreement, statement, supervision, body])
+        db.session.commit()
+        official = db.session.query(CountryList).first()
+        assert official is not None
+        return {
+            "vendor_id": vendor.id,
+            "system_id": system.id,
+            "sub_processor_id": sub.id,
+            "agreement_id": agreement.id,
+            "statement_id": statement.id,
+            "supervision_id": supervision.id,
+            "body_id": body.id,
+            "list_id": official.id,
+            "entity_type": "vendor",
+            "entity_id": vendor.id,
+            "direction": "up",
+            "user_id": make_user(Role.READER, email="matrix-reader@example.dk"),
+        }
+
+
+def _routes(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) for every route but static files."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            routes.append((rule.endpoint, method, rule.rule))
+    return routes
+
+
+def _url(app: Flask, endpoint: str, ids: dict[str, Any]) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    missing = rule.arguments - ids.keys()
+    assert not missing, f"the matrix has no value for {missing} of {endpoint}"
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{k: ids[k] for k in rule.arguments})
+
+
+def test_every_route_is_in_the_table(app: Flask) -> None:
+    endpoints = {endpoint for endpoint, _, _ in _routes(app)}
+    assert endpoints - EXPECTED.keys() == set(), "new routes: decide who may use them in EXPECTED"
+    assert EXPECTED.keys() - endpoints == set(), "routes in EXPECTED that the app does not have"
+
+
+def test_anonymous_is_sent_to_login_everywhere(app: Flask, ids: dict[str, Any]) -> None:
+    client = app.test_client()
+    for endpoint, method, _ in _routes(app):
+        if EXPECTED[endpoint] is PUBLIC:
+            continue
+        url = _url(app, endpoint, ids)
+        response = client.get(url) if method == "GET" else post_form(client, url)
+        assert response.status_code == 302, (endpoint, method, response.status_code)
+        assert "/login" in response.headers["Location"], (endpoint, method)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_role_matrix(app: Flask, ids: dict[str, Any], login, role: Role) -> None:
+    client = login(role)
+    refused, wrongly_allowed, failed = [], [], []
+    for endpoint, method, _ in _routes(app):
+        allowed = EXPECTED[endpoint]
+        if allowed is PUBLIC or endpoint == "auth.logout":
+            continue
+        url = _url(app, endpoint, ids)
+        response = client.get(url) if method == "GET" else post_form(client, url, {})
+        status = response.status_code
+        if status >= 500:
+            failed.append((endpoint, method, status))
+        elif role in allowed and status == 403:
+            refused.append((endpoint, method))
+        elif role not in allowed and status != 403:
+            wrongly_allowed.append((endpoint, method, status))
+    assert failed == []
+    assert refused == [], f"{role} must be allowed"
+    assert wrongly_allowed == [], f"{role} must get 403"
