@@ -33,6 +33,29 @@ NAME_MAX = 200
 ORG_NUMBER_MAX = 40
 FREQUENCY_MONTHS = (1, 60)
 
+VENDOR_FIELDS = frozenset(
+    {
+        "name",
+        "org_number",
+        "country_code",
+        "parent_name",
+        "parent_country_code",
+        "website",
+        "contact",
+        "transfer_mechanism",
+        "tia_on",
+        "dpf_status",
+        "dpf_listed_name",
+        "dpf_checked_on",
+        "notes",
+    }
+)
+STATEMENT_FIELDS = frozenset({"type", "period_start", "period_end", "received_on", "remarks"})
+SUPERVISION_FIELDS = frozenset({"method", "frequency_months", "last_on", "next_on", "outcome"})
+_TEXT_FIELDS = frozenset(
+    {"parent_name", "website", "contact", "dpf_listed_name", "notes", "remarks", "outcome"}
+)
+
 _ENUM_FIELDS: dict[str, type] = {
     "transfer_mechanism": TransferMechanism,
     "dpf_status": DpfStatus,
@@ -45,12 +68,23 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _coerce_enums(values: dict[str, Any]) -> dict[str, Any]:
-    """Accept enum members or their stored values (the demo loader and imports pass plain strings)."""
+def _plain_values(values: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    """Refuse fields a caller may not set (ids, archive flags); strip text; accept enum values as strings.
+
+    The demo loader and imports pass plain strings for enums, views pass form data.
+    """
+    unknown = set(values) - allowed
+    if unknown:
+        raise DomainError(_("These fields cannot be set: %(names)s", names=", ".join(sorted(unknown))))
     out = dict(values)
     for key, enum_cls in _ENUM_FIELDS.items():
         if key in out and out[key] is not None:
-            out[key] = enum_cls(out[key])
+            try:
+                out[key] = enum_cls(out[key])
+            except ValueError:
+                raise DomainError(_("Choose one of the listed values."), field=key) from None
+    for key in _TEXT_FIELDS & set(out):
+        out[key] = (out[key] or "").strip()
     return out
 
 
@@ -94,7 +128,7 @@ def _check_vendor(
     vendor: Vendor | None,
 ) -> dict[str, Any]:
     """Validate the domain rules of a vendor; return the values as they will be stored."""
-    values = _coerce_enums(values)
+    values = _plain_values(values, VENDOR_FIELDS)
     if "name" in values or vendor is None:
         name = (values.get("name") or "").strip()
         if not name:
@@ -110,15 +144,20 @@ def _check_vendor(
                 field="org_number",
             )
         if org_number is not None:
-            other = session.scalar(select(Vendor.id).where(Vendor.org_number == org_number))
-            if other is not None and (vendor is None or other != vendor.id):
+            other = session.scalar(select(Vendor).where(Vendor.org_number == org_number))
+            if other is not None and other is not vendor:
                 raise DomainError(
-                    _("An organisation number %(n)s already exists.", n=org_number), field="org_number"
+                    _(
+                        "An organisation number %(n)s already exists, on the vendor %(vendor)s.",
+                        n=org_number,
+                        vendor=other.name,
+                    ),
+                    field="org_number",
                 )
         values["org_number"] = org_number
     for key in ("country_code", "parent_country_code"):
         if key in values:
-            values[key] = values[key] or None
+            values[key] = (values[key] or "").strip().upper() or None
     codes = [values.get("country_code"), values.get("parent_country_code"), *(c for c, _k in locations)]
     known = _known_countries(session, [c for c in codes if c])
     for key in ("country_code", "parent_country_code"):
@@ -156,9 +195,10 @@ def create_vendor(
     cleaned = _clean_locations(locations)
     values = _check_vendor(session, values, cleaned, None)
     vendor = Vendor()
-    assign(vendor, values)
-    _replace_locations(vendor, cleaned)
-    session.add(vendor)
+    with session.no_autoflush:
+        assign(vendor, values)
+        _replace_locations(vendor, cleaned)
+        session.add(vendor)
     commit(session, unique_message=_("An organisation number like this already exists."))
     return vendor
 
@@ -174,16 +214,21 @@ def update_vendor(
     check_version(session, vendor, version)
     cleaned = _clean_locations(locations)
     values = _check_vendor(session, values, cleaned, vendor)
-    assign(vendor, values)
-    if _replace_locations(vendor, cleaned):
-        # Only the collection changed? Touch the row anyway so its version moves on and a concurrent
-        # editor is told (the audit listener logs the collection change on the vendor).
-        vendor.updated_at = utcnow()
+    # One flush, so that one audit entry carries every change of this save.
+    with session.no_autoflush:
+        assign(vendor, values)
+        if _replace_locations(vendor, cleaned):
+            # The locations live in another table; touch the row so its version moves on and a concurrent
+            # editor is told (the audit listener logs the collection change on the vendor itself).
+            vendor.updated_at = utcnow()
     commit(session, unique_message=_("An organisation number like this already exists."))
     return vendor
 
 
 def set_vendor_archived(session: Session, vendor: Vendor, archived: bool) -> None:
+    """Archive or restore a vendor (nothing is deleted: decisions and DPIAs may refer to it)."""
+    if vendor.is_archived == archived:  # also loads the old value, so the log can show it
+        return
     vendor.is_archived = archived
     commit(session)
 
@@ -192,7 +237,7 @@ def set_vendor_archived(session: Session, vendor: Vendor, archived: bool) -> Non
 
 
 def _check_statement(values: dict[str, Any], statement: AuditStatement | None) -> dict[str, Any]:
-    values = _coerce_enums(values)
+    values = _plain_values(values, STATEMENT_FIELDS)
     if statement is None and values.get("type") is None:
         raise DomainError(_("The type of statement is required."), field="type")
     start = values.get("period_start", statement.period_start if statement else None)
@@ -229,7 +274,7 @@ def update_audit_statement(
 
 
 def _check_supervision(values: dict[str, Any], supervision: Supervision | None) -> dict[str, Any]:
-    values = _coerce_enums(values)
+    values = _plain_values(values, SUPERVISION_FIELDS)
     if supervision is None and values.get("method") is None:
         raise DomainError(_("The method of supervision is required."), field="method")
     frequency = values.get("frequency_months", supervision.frequency_months if supervision else 12)
