@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from riskreg.errors import DomainError
 from riskreg.listing import contains
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import System
+from riskreg.vendors.locations import clean_locations, replace_locations
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
 
 NAME_MAX = 200
@@ -45,15 +46,6 @@ def today() -> dt.date:
 
 
 # --- validation ---------------------------------------------------------------------------------------------
-
-
-def _clean_locations(locations: Iterable[tuple[str, LocationKind | str]]) -> list[tuple[str, LocationKind]]:
-    """Drop empty codes and duplicates, keep the order given."""
-    seen: dict[tuple[str, LocationKind], None] = {}
-    for code, kind in locations:
-        if code and code.strip():
-            seen[(code.strip().upper(), LocationKind(kind))] = None
-    return list(seen)
 
 
 def _check_countries(
@@ -159,22 +151,6 @@ def _check(
     return values
 
 
-def _replace_locations(sp: SubProcessor, locations: list[tuple[str, LocationKind]]) -> bool:
-    """Make the sub-processor's locations exactly ``locations``; True if anything changed."""
-    wanted = set(locations)
-    current = {(loc.country_code, loc.kind): loc for loc in sp.locations}
-    changed = False
-    for key, loc in current.items():
-        if key not in wanted:
-            sp.locations.remove(loc)
-            changed = True
-    for code, kind in locations:
-        if (code, kind) not in current:
-            sp.locations.append(ProcessingLocation(country_code=code, kind=kind))
-            changed = True
-    return changed
-
-
 # --- changes ------------------------------------------------------------------------------------------------
 
 
@@ -186,12 +162,12 @@ def create_sub_processor(
     system_ids: Sequence[int] = (),
 ) -> SubProcessor:
     """Register a sub-processor of ``vendor`` with its processing and support countries (no systems = all)."""
-    cleaned = _clean_locations(locations)
+    cleaned = clean_locations(locations)
     values = _check(session, vendor, None, values, cleaned)
     systems = _check_systems(session, vendor, system_ids)
     sp = SubProcessor(vendor=vendor)
     assign(sp, values)
-    _replace_locations(sp, cleaned)
+    replace_locations(sp, cleaned)
     sp.systems = systems
     session.add(sp)
     commit(session)
@@ -208,13 +184,13 @@ def update_sub_processor(
 ) -> SubProcessor:
     """Change a sub-processor's facts and replace its countries and the systems it is limited to."""
     check_version(session, sp, version)
-    cleaned = _clean_locations(locations)
+    cleaned = clean_locations(locations)
     values = _check(session, sp.vendor, sp, values, cleaned)
     systems = _check_systems(session, sp.vendor, system_ids)
     # One flush, so that one audit entry carries every change of this save.
     with session.no_autoflush:
         assign(sp, values)
-        changed = _replace_locations(sp, cleaned)
+        changed = replace_locations(sp, cleaned)
         if {s.id for s in sp.systems} != {s.id for s in systems}:
             sp.systems = systems
             changed = True

@@ -20,6 +20,7 @@ from riskreg.listing import like_pattern
 from riskreg.main.attention import AUDIT_STATEMENT_MAX_AGE, DPF_CHECK_MAX_AGE
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import System
+from riskreg.vendors.locations import clean_locations, replace_locations
 from riskreg.vendors.models import (
     AuditStatement,
     DataProcessingAgreement,
@@ -112,15 +113,6 @@ def _known_countries(session: Session, codes: Iterable[str]) -> set[str]:
     return set(session.scalars(select(Country.code).where(Country.code.in_(wanted))))
 
 
-def _clean_locations(locations: Sequence[tuple[str, LocationKind]]) -> list[tuple[str, LocationKind]]:
-    """Drop empty codes and duplicates, keep the order given."""
-    seen: dict[tuple[str, LocationKind], None] = {}
-    for code, kind in locations:
-        if code:
-            seen[(code.strip().upper(), LocationKind(kind))] = None
-    return list(seen)
-
-
 def _check_vendor(
     session: Session,
     values: dict[str, Any],
@@ -172,32 +164,16 @@ def _check_vendor(
     return values
 
 
-def _replace_locations(vendor: Vendor, locations: list[tuple[str, LocationKind]]) -> bool:
-    """Make the vendor's locations exactly ``locations``, keeping rows that stay; True if anything changed."""
-    wanted = set(locations)
-    current = {(loc.country_code, loc.kind): loc for loc in vendor.locations}
-    changed = False
-    for key, loc in current.items():
-        if key not in wanted:
-            vendor.locations.remove(loc)
-            changed = True
-    for code, kind in locations:
-        if (code, kind) not in current:
-            vendor.locations.append(ProcessingLocation(country_code=code, kind=kind))
-            changed = True
-    return changed
-
-
 def create_vendor(
     session: Session, values: dict[str, Any], locations: Sequence[tuple[str, LocationKind]] = ()
 ) -> Vendor:
     """Register a vendor with the countries where it processes data or has support access from."""
-    cleaned = _clean_locations(locations)
+    cleaned = clean_locations(locations)
     values = _check_vendor(session, values, cleaned, None)
     vendor = Vendor()
     with session.no_autoflush:
         assign(vendor, values)
-        _replace_locations(vendor, cleaned)
+        replace_locations(vendor, cleaned)
         session.add(vendor)
     commit(session, unique_message=_("An organisation number like this already exists."))
     return vendor
@@ -212,12 +188,12 @@ def update_vendor(
 ) -> Vendor:
     """Change a vendor's facts and replace its set of processing and support countries."""
     check_version(session, vendor, version)
-    cleaned = _clean_locations(locations)
+    cleaned = clean_locations(locations)
     values = _check_vendor(session, values, cleaned, vendor)
     # One flush, so that one audit entry carries every change of this save.
     with session.no_autoflush:
         assign(vendor, values)
-        if _replace_locations(vendor, cleaned):
+        if replace_locations(vendor, cleaned):
             # The locations live in another table; touch the row so its version moves on and a concurrent
             # editor is told (the audit listener logs the collection change on the vendor itself).
             vendor.updated_at = utcnow()
