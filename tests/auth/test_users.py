@@ -419,5 +419,5 @@ def test_cli_refuses_a_duplicate(app: Flask, cli, make_user) -> None:  # type: i
     result = cli("user", "create", "ANNA@example.dk", "--role", "admin")
 
     assert result.exit_code == 1
-    assert "already exists" in result.output
+    assert "findes allerede" in result.output
     assert user_by_email(app, "anna@example.dk").role == Role.READER  # type: ignore[union-attr]

@@ -168,7 +168,7 @@ def test_unknown_country_is_refused(
     with pytest.raises(DomainError) as err:
         make_sp("Somewhere Ltd", locations=locations, **values)
     assert err.value.field == field
-    assert "Unknown country" in err.value.message
+    assert "Ukendt land" in err.value.message
     with app.app_context():
         assert count(SubProcessor) == 0
         assert count(ProcessingLocation) == 2  # the two vendors' own
@@ -208,7 +208,7 @@ def test_dpf_with_an_inactive_recipient_is_stored_with_a_warning(
     )
     with app.app_context():
         sp = db.session.get(SubProcessor, sp_id)
-        assert any("DPF status is not active" in w for w in services.warnings(sp))
+        assert any("DPF-status er ikke aktiv" in w for w in services.warnings(sp))
         services.update_sub_processor(db.session, sp, {"dpf_status": "active"}, [("US", P)], [])
         assert services.warnings(sp) == []
 

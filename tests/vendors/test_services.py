@@ -76,7 +76,7 @@ def test_duplicate_org_number_names_the_other_vendor(app, make_vendor):
         with pytest.raises(DomainError) as raised:
             services.create_vendor(db.session, {"name": "Copy", "org_number": "dk 14934112"})
         assert raised.value.field == "org_number"
-        assert raised.value.message.startswith("An organisation number")
+        assert raised.value.message.startswith("Organisationsnummeret")
         assert "Netcompany A/S" in raised.value.message
 
 
