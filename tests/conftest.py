@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import re
@@ -33,6 +34,20 @@ def _pg_url(name: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def _drop_pg_database(admin: sa.Engine, name: str) -> None:
+    """Drop a per-test database; one still in use (e.g. by autovacuum) is left for the end of the run."""
+    # Close connections that tests left to the garbage collector while the server still has them.
+    gc.collect()
+    with admin.connect() as conn:
+        try:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        except sa.exc.DBAPIError:
+            _leftovers.append(name)
+
+
+_leftovers: list[str] = []
+
+
 def migrate(url: str) -> None:
     """Bring an empty database to head through the real path (``riskreg db upgrade``)."""
     from riskreg.cli import upgrade_database
@@ -55,8 +70,8 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         migrate(_pg_url(name))
         yield name
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for leftover in [*_leftovers, name]:
+            _drop_pg_database(admin, leftover)
         admin.dispose()
     else:
         path = tmp_path_factory.mktemp("tpl") / "template.sqlite"
@@ -72,8 +87,7 @@ def database_url(template_db: str, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
         yield _pg_url(name)
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_pg_database(admin, name)
         admin.dispose()
     else:
         path = tmp_path / "riskreg.sqlite"
