@@ -16,7 +16,7 @@ from riskreg.countries.models import Country
 from riskreg.db import utcnow
 from riskreg.enums import AuditStatementType, DpfStatus, LocationKind, SupervisionMethod, TransferMechanism
 from riskreg.errors import DomainError
-from riskreg.listing import like_pattern
+from riskreg.listing import contains
 from riskreg.main.attention import AUDIT_STATEMENT_MAX_AGE, DPF_CHECK_MAX_AGE
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import System
@@ -331,15 +331,13 @@ def vendor_list_query(flt: VendorFilter, sort: str, language: str) -> Select[Any
         )
     )
     if flt.q:
-        pattern = like_pattern(flt.q)
         # Stored organisation numbers are normalised, so the term is too.
-        org_pattern = like_pattern(normalise_org_number(flt.q) or flt.q)
         stmt = stmt.where(
             or_(
-                Vendor.name.ilike(pattern),
-                Vendor.org_number.ilike(org_pattern),
-                Vendor.parent_name.ilike(pattern),
-                Vendor.dpf_listed_name.ilike(pattern),
+                contains(Vendor.name, flt.q),
+                contains(Vendor.org_number, normalise_org_number(flt.q) or flt.q),
+                contains(Vendor.parent_name, flt.q),
+                contains(Vendor.dpf_listed_name, flt.q),
             )
         )
     if flt.dpf in DpfStatus.__members__.values():
