@@ -3,30 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import CompoundSelect, Select, case, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from riskreg.countries.services import list_version_in_force, official_list, statuses
+from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion
+from riskreg.db import utcnow
 from riskreg.enums import (
     AiActClass,
+    CountryListKind,
     CountryStatus,
     DataCategory,
     DataSubject,
     LegalBasis,
     LocationKind,
+    SubjectVolume,
     SystemStatus,
 )
 from riskreg.errors import DomainError
 from riskreg.listing import contains
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import Department, System, system_department
-from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor, subprocessor_system
-from riskreg.vendors.services import SubProcessorNode, sub_processor_tree
+from riskreg.vendors.models import (
+    DataProcessingAgreement,
+    ProcessingLocation,
+    SubProcessor,
+    Vendor,
+    subprocessor_system,
+)
 
 FIELDS = (
     "name",
@@ -47,17 +55,33 @@ FIELDS = (
     "journal_number",
     "next_review_on",
 )
+#: Longest text a field takes (the form shows the same limits).
+MAX_LENGTH = {
+    "name": 200,
+    "journal_number": 60,
+    "system_owner": 200,
+    "purpose": 4000,
+    "legal_basis_note": 2000,
+    "retention": 2000,
+    "free_text_note": 2000,
+    "ai_description": 2000,
+    "ai_annex_iii_area": 200,
+}
+DEPARTMENT_MAX = 120
 AI_FIELDS = {
     "ai_description": "",
     "ai_output_in_decisions": False,
     "ai_act_class": AiActClass.NONE,
     "ai_annex_iii_area": "",
 }
-SAFE = {CountryStatus.EU, CountryStatus.EEA}
+SAFE = frozenset({CountryStatus.EU, CountryStatus.EEA})
 
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+# --- changes ------------------------------------------------------------------------------------------------
 
 
 def _resolve_departments(session: Session, names: Sequence[str]) -> list[Department]:
@@ -66,10 +90,8 @@ def _resolve_departments(session: Session, names: Sequence[str]) -> list[Departm
     for name in names:
         clean = " ".join(name.split())
         if clean:
-            if len(clean) > 120:
-                raise DomainError(
-                    _("A department name can have at most 120 characters."), field="departments"
-                )
+            if len(clean) > DEPARTMENT_MAX:
+                raise DomainError(_("At most %(n)s characters.", n=DEPARTMENT_MAX), field="departments")
             wanted.setdefault(clean.lower(), clean)
     if not wanted:
         return []
@@ -80,21 +102,50 @@ def _resolve_departments(session: Session, names: Sequence[str]) -> list[Departm
     return [existing.get(key) or Department(name=name) for key, name in wanted.items()]
 
 
+def _coerce(values: dict[str, Any]) -> dict[str, Any]:
+    """Plain values as stored: enums from their values, text stripped."""
+    values = dict(values)
+    for key, enum_cls in (("status", SystemStatus), ("ai_act_class", AiActClass)):
+        if key in values:
+            try:
+                values[key] = enum_cls(values[key])
+            except ValueError:
+                raise DomainError(_("Choose one of the listed values."), field=key) from None
+    if "subject_volume" in values:
+        try:
+            values["subject_volume"] = (
+                SubjectVolume(values["subject_volume"]) if values["subject_volume"] else None
+            )
+        except ValueError:
+            raise DomainError(_("Choose one of the listed values."), field="subject_volume") from None
+    if "name" in values:
+        values["name"] = " ".join((values["name"] or "").split())
+    for key in MAX_LENGTH:
+        if key in values and key != "name":
+            values[key] = (values[key] or "").strip()
+    return values
+
+
 def _check(session: Session, values: dict[str, Any], system: System | None) -> dict[str, Any]:
+    """Validate the domain rules of a system; return the values as they will be stored."""
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise DomainError(_("Unknown fields: %(fields)s", fields=", ".join(sorted(unknown))))
-    values = dict(values)
-    if "name" in values:
-        values["name"] = " ".join((values["name"] or "").split())
-        if not values["name"]:
-            raise DomainError(_("The system needs a name."), field="name")
+    values = _coerce(values)
+    if (system is None or "name" in values) and not values.get("name"):
+        raise DomainError(_("The system needs a name."), field="name")
+    for key, limit in MAX_LENGTH.items():
+        if len(values.get(key) or "") > limit:
+            raise DomainError(_("At most %(n)s characters.", n=limit), field=key)
+
     vendor_id = values.get("vendor_id", system.vendor_id if system else None)
     vendor = session.get(Vendor, vendor_id) if vendor_id else None
     if vendor is None:
         raise DomainError(_("Choose the vendor of the system."), field="vendor_id")
+    # A system may stay with a vendor archived after it was registered; no new system goes to one.
     if vendor.is_archived and (system is None or system.vendor_id != vendor.id):
         raise DomainError(_("The vendor %(name)s is archived.", name=vendor.name), field="vendor_id")
+
     created_on = system.created_at.date() if system is not None and system.created_at else today()
     review = values.get("next_review_on")
     if review is not None and review < created_on:
@@ -105,12 +156,13 @@ def _check(session: Session, values: dict[str, Any], system: System | None) -> d
             ),
             field="next_review_on",
         )
-    if not values.get("has_ai", system.has_ai if system else False):
+
+    def current(key: str) -> Any:
+        return values[key] if key in values else (getattr(system, key) if system else AI_FIELDS.get(key))
+
+    if not current("has_ai"):
         values.update(AI_FIELDS)
-    elif (
-        values.get("ai_act_class") == AiActClass.HIGH_RISK
-        and not (values.get("ai_annex_iii_area") or "").strip()
-    ):
+    elif current("ai_act_class") == AiActClass.HIGH_RISK and not (current("ai_annex_iii_area") or "").strip():
         raise DomainError(
             _("A high-risk AI system needs its Annex III area (e.g. employment, access to public benefits)."),
             field="ai_annex_iii_area",
@@ -126,21 +178,26 @@ def _set_many(
     data_categories: Sequence[DataCategory],
     legal_bases: Sequence[LegalBasis],
 ) -> None:
-    system.departments = _resolve_departments(session, departments)
+    wanted_departments = _resolve_departments(session, departments)
+    if [d.name for d in system.departments] != [d.name for d in wanted_departments]:
+        system.departments = wanted_departments
     # Assign only what changed so that the audit log shows real changes, not delete-and-insert noise.
     for attr, new, enum_cls in (
         ("data_subjects", data_subjects, DataSubject),
         ("data_categories", data_categories, DataCategory),
         ("legal_bases", legal_bases, LegalBasis),
     ):
-        wanted = list(dict.fromkeys(enum_cls(v) for v in new))
+        try:
+            wanted = list(dict.fromkeys(enum_cls(v) for v in new))
+        except ValueError:
+            raise DomainError(_("Choose one of the listed values."), field=attr) from None
         proxy = getattr(system, attr)
-        current = list(proxy)
-        for value in current:
+        present = list(proxy)
+        for value in present:
             if value not in wanted:
                 proxy.remove(value)
         for value in wanted:
-            if value not in current:
+            if value not in present:
                 proxy.append(value)
 
 
@@ -153,13 +210,14 @@ def create_system(
     data_categories: Sequence[DataCategory] = (),
     legal_bases: Sequence[LegalBasis] = (),
 ) -> System:
+    """Register a system with its departments and classifications."""
     values = _check(session, values, None)
     system = System()
     assign(system, values)
     # One flush, so that the audit log gets one entry with every field.
     with session.no_autoflush:
-        session.add(system)
         _set_many(session, system, departments, data_subjects, data_categories, legal_bases)
+        session.add(system)
     commit(session)
     return system
 
@@ -175,16 +233,24 @@ def update_system(
     legal_bases: Sequence[LegalBasis],
     version: int | str | None = None,
 ) -> System:
+    """Save a system's fields and classifications, refusing a save based on a stale copy."""
     check_version(session, system, version)
     values = _check(session, values, system)
     with session.no_autoflush:
         assign(system, values)
         _set_many(session, system, departments, data_subjects, data_categories, legal_bases)
+        # A change to the many-valued fields alone writes no system row, so the version would stay and a
+        # concurrent save could overwrite it unnoticed; touching the row counts it as a new version.
+        if session.is_modified(system):
+            system.updated_at = utcnow()
     commit(session)
     return system
 
 
 def set_system_archived(session: Session, system: System, archived: bool) -> None:
+    """Archive or restore a system (nothing is deleted: decisions and DPIAs may refer to it)."""
+    if system.is_archived == archived:
+        return
     system.is_archived = archived
     commit(session)
 
@@ -202,8 +268,12 @@ class SystemFilter:
     archived: bool = False
 
 
-def systems_in_country(country: str) -> Select[Any]:
-    """Ids of systems whose vendor, or a sub-processor applying to the system, touches ``country``."""
+def systems_in_country(country: str) -> CompoundSelect:
+    """Ids of systems whose vendor, or a sub-processor applying to the system, touches ``country``.
+
+    A sub-processor applies to the systems it is limited to, or to every system of its vendor when it is
+    limited to none; archived sub-processors apply to nothing.
+    """
     by_vendor = (
         select(System.id)
         .join(ProcessingLocation, ProcessingLocation.vendor_id == System.vendor_id)
@@ -227,16 +297,18 @@ def systems_in_country(country: str) -> Select[Any]:
     return by_vendor.union(by_sub_for_all, by_sub_limited)
 
 
-SORTS = {
+#: Sort keys of the list; status sorts in the order a case moves through, not alphabetically.
+SORTS: dict[str, Any] = {
     "name": System.name,
     "vendor": Vendor.name,
-    "status": System.status,
+    "status": case(*((System.status == s, i) for i, s in enumerate(SystemStatus)), else_=len(SystemStatus)),
     "review": System.next_review_on,
     "journal": System.journal_number,
 }
 
 
 def system_list_query(flt: SystemFilter, sort: str) -> Select[Any]:
+    """The systems matching ``flt`` in ``sort`` order, with what the list shows eager-loaded."""
     stmt = (
         select(System)
         .join(System.vendor)
@@ -269,10 +341,12 @@ def system_list_query(flt: SystemFilter, sort: str) -> Select[Any]:
         stmt = stmt.where(System.id.in_(systems_in_country(flt.country)))
     column = SORTS[sort.lstrip("-")]
     order = column.desc() if sort.startswith("-") else column.asc()
-    return stmt.order_by(order, System.name, System.id)
+    # Systems without a review date go last either way (SQLite and PostgreSQL disagree otherwise).
+    return stmt.order_by(order.nulls_last(), System.name, System.id)
 
 
 def filter_options(session: Session) -> tuple[list[Department], list[tuple[int, str]]]:
+    """Departments and live vendors, for the list's filters and the form's vendor choice."""
     departments = list(session.scalars(select(Department).order_by(Department.name)))
     vendors = [
         (vid, name)
@@ -283,12 +357,88 @@ def filter_options(session: Session) -> tuple[list[Department], list[tuple[int, 
     return departments, vendors
 
 
-# --- the system page ----------------------------------------------------------------------------------------
+# --- the sub-processor chain (pure) -------------------------------------------------------------------------
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+class ChainRow(Protocol):
+    """What the chain needs of a sub-processor (a loaded ``SubProcessor`` has it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def parent_id(self) -> int | None: ...
+    @property
+    def is_archived(self) -> bool: ...
+    @property
+    def systems(self) -> Sequence[_HasId]: ...
+
+
+@dataclass
+class ChainNode:
+    sub_processor: Any
+    # False: the sub-processor does not serve this system itself; it is shown because one below it does.
+    applies: bool
+    children: list[ChainNode] = field(default_factory=list)
+
+
+def applies_to(sub_processor: ChainRow, system_id: int) -> bool:
+    """A sub-processor serves the systems it is limited to, or every system of its vendor if none."""
+    return not sub_processor.systems or any(s.id == system_id for s in sub_processor.systems)
+
+
+def build_chain(system_id: int, sub_processors: Sequence[ChainRow]) -> list[ChainNode]:
+    """The vendor's sub-processors that serve ``system_id`` as a tree following parent links.
+
+    Archived sub-processors are left out and their children move up; a parent that does not serve the
+    system stays in (``applies=False``) only to connect one below it that does; a loop of parent links is
+    cut where it would repeat a sub-processor. Siblings are sorted by name.
+    """
+    live = {sp.id: sp for sp in sub_processors if not sp.is_archived}
+    below: dict[int | None, list[ChainRow]] = {}
+    for sp in live.values():
+        parent = sp.parent_id if sp.parent_id in live and sp.parent_id != sp.id else None
+        below.setdefault(parent, []).append(sp)
+    placed: set[int] = set()
+
+    def node(sp: ChainRow) -> ChainNode | None:
+        placed.add(sp.id)
+        children = build(sp.id)
+        applies = applies_to(sp, system_id)
+        return ChainNode(sp, applies, children) if applies or children else None
+
+    def build(parent_id: int | None) -> list[ChainNode]:
+        nodes = []
+        for sp in sorted(below.get(parent_id, []), key=lambda s: (s.name.lower(), s.id)):
+            if sp.id not in placed and (n := node(sp)) is not None:
+                nodes.append(n)
+        return nodes
+
+    roots = build(None)
+    # Members of a pure loop have no root; show them at the top rather than hide them.
+    for sp in sorted(live.values(), key=lambda s: (s.name.lower(), s.id)):
+        if sp.id not in placed and (n := node(sp)) is not None:
+            roots.append(n)
+    return roots
+
+
+def walk(nodes: Sequence[ChainNode]) -> Iterator[ChainNode]:
+    """Every node of a chain, parents before their children."""
+    for n in nodes:
+        yield n
+        yield from walk(n.children)
 
 
 @dataclass
 class CountryUse:
     code: str
+    name: str
     status: CountryStatus
     processing: bool = False
     support: bool = False
@@ -299,52 +449,102 @@ class CountryUse:
         return self.status not in SAFE
 
 
-@dataclass
-class SystemPicture:
-    system: System
-    vendor: Vendor
-    chain: list[SubProcessorNode]
-    countries: list[CountryUse]
-
-
-def applicable_sub_processors(system: System, sub_processors: Sequence[SubProcessor]) -> list[SubProcessor]:
-    """The vendor's live sub-processors that serve this system (an empty system list means: all systems)."""
-    return [
-        sp
-        for sp in sub_processors
-        if not sp.is_archived and (not sp.systems or any(s.id == system.id for s in sp.systems))
-    ]
-
-
 def country_uses(
-    vendor: Vendor, sub_processors: Sequence[SubProcessor], status_of: dict[str, CountryStatus]
+    recipients: Sequence[tuple[str, Sequence[ProcessingLocation]]],
+    status_of: dict[str, CountryStatus],
+    language: str,
 ) -> list[CountryUse]:
-    """Every country where the vendor or an applicable sub-processor processes data or has support access."""
+    """Every country where a recipient (name, locations) processes data or has support access.
+
+    A country's status is its status on the list given; a country absent from it has status ``none``.
+    Countries outside the EU/EEA come first.
+    """
     uses: dict[str, CountryUse] = {}
-    recipients = [(vendor.name, vendor.locations), *((sp.name, sp.locations) for sp in sub_processors)]
     for name, locations in recipients:
         for loc in locations:
-            use = uses.setdefault(
-                loc.country_code,
-                CountryUse(loc.country_code, status_of.get(loc.country_code, CountryStatus.NONE)),
-            )
+            use = uses.get(loc.country_code)
+            if use is None:
+                label = loc.country.name(language) if loc.country is not None else loc.country_code
+                status = status_of.get(loc.country_code, CountryStatus.NONE)
+                use = uses[loc.country_code] = CountryUse(loc.country_code, label, status)
             if loc.kind == LocationKind.SUPPORT:
                 use.support = True
             else:
                 use.processing = True
             if name not in use.recipients:
                 use.recipients.append(name)
-    return sorted(uses.values(), key=lambda u: (not u.is_third_country, u.code))
+    return sorted(uses.values(), key=lambda u: (not u.is_third_country, u.name.lower()))
 
 
-def system_picture(session: Session, system_id: int, on: dt.date | None = None) -> SystemPicture | None:
+# --- the system page ----------------------------------------------------------------------------------------
+
+
+def official_statuses(session: Session, on: dt.date) -> dict[str, CountryStatus]:
+    """code -> status on the official country list version in force on ``on`` (none if there is none)."""
+    version_id = (
+        select(CountryListVersion.id)
+        .join(CountryList, CountryList.id == CountryListVersion.country_list_id)
+        .where(CountryList.kind == CountryListKind.OFFICIAL, CountryListVersion.effective_on <= on)
+        .order_by(CountryListVersion.effective_on.desc(), CountryList.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(CountryListEntry.country_code, CountryListEntry.status).where(
+            CountryListEntry.list_version_id == version_id
+        )
+    )
+    return {code: status for code, status in rows}
+
+
+def system_agreements(session: Session, system: System) -> list[DataProcessingAgreement]:
+    """Live DPAs for this system, or for its vendor as a whole; newest signature first."""
+    return list(
+        session.scalars(
+            select(DataProcessingAgreement)
+            .where(
+                DataProcessingAgreement.is_archived.is_(False),
+                or_(
+                    DataProcessingAgreement.system_id == system.id,
+                    (DataProcessingAgreement.vendor_id == system.vendor_id)
+                    & DataProcessingAgreement.system_id.is_(None),
+                ),
+            )
+            .order_by(DataProcessingAgreement.signed_on.desc().nulls_last(), DataProcessingAgreement.id)
+        )
+    )
+
+
+@dataclass
+class SystemPicture:
+    system: System
+    vendor: Vendor
+    chain: list[ChainNode]
+    countries: list[CountryUse]
+    agreements: list[DataProcessingAgreement]
+
+
+def _locations_with_country() -> Any:
+    return joinedload(ProcessingLocation.country)
+
+
+def system_picture(
+    session: Session, system_id: int, language: str, on: dt.date | None = None
+) -> SystemPicture | None:
+    """Everything the system page shows, with country statuses from the official list in force ``on``."""
     system = session.scalar(
         select(System)
         .where(System.id == system_id)
         .options(
-            selectinload(System.vendor).selectinload(Vendor.locations),
+            selectinload(System.vendor).options(
+                selectinload(Vendor.locations).options(_locations_with_country()),
+                joinedload(Vendor.country),
+                joinedload(Vendor.parent_country),
+            ),
             selectinload(System.departments),
-            selectinload(System.agreements),
+            selectinload(System._data_subjects),
+            selectinload(System._data_categories),
+            selectinload(System._legal_bases),
         )
     )
     if system is None:
@@ -353,13 +553,21 @@ def system_picture(session: Session, system_id: int, on: dt.date | None = None) 
     subs = session.scalars(
         select(SubProcessor)
         .where(SubProcessor.vendor_id == vendor.id)
-        .options(selectinload(SubProcessor.locations), selectinload(SubProcessor.systems))
+        .options(
+            selectinload(SubProcessor.locations).options(_locations_with_country()),
+            selectinload(SubProcessor.systems),
+            joinedload(SubProcessor.country),
+            joinedload(SubProcessor.parent_country),
+        )
     ).all()
-    applicable = applicable_sub_processors(system, subs)
-    version = list_version_in_force(session, official_list(session).id, on or today())
+    chain = build_chain(system.id, subs)
+    recipients = [(vendor.name, vendor.locations)] + [
+        (n.sub_processor.name, n.sub_processor.locations) for n in walk(chain) if n.applies
+    ]
     return SystemPicture(
         system=system,
         vendor=vendor,
-        chain=sub_processor_tree(applicable),
-        countries=country_uses(vendor, applicable, statuses(version)),
+        chain=chain,
+        countries=country_uses(recipients, official_statuses(session, on or today()), language),
+        agreements=system_agreements(session, system),
     )

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from riskreg.auth.permissions import Permission, requires
-from riskreg.countries.services import country_names
 from riskreg.enums import AiActClass, DataCategory, DataSubject, LegalBasis, SubjectVolume, SystemStatus
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
@@ -55,12 +54,11 @@ def index():  # type: ignore[no-untyped-def]
 @bp.route("/<int:system_id>")
 @requires(Permission.READ)
 def view(system_id: int):  # type: ignore[no-untyped-def]
-    picture = services.system_picture(db.session, system_id)
+    lang = current_language()
+    picture = services.system_picture(db.session, system_id, lang)
     if picture is None:
         abort(404)
-    lang = current_language()
-    names = country_names(db.session, lang)
-    return render_template("systems/view.html", p=picture, s=picture.system, lang=lang, names=names)
+    return render_template("systems/view.html", p=picture, s=picture.system, lang=lang)
 
 
 def _prepare(form: SystemForm, system: System | None) -> None:

@@ -28,10 +28,12 @@ def make_sub(app: Flask) -> Callable[..., int]:
     from riskreg.subprocessors.services import create_sub_processor
     from riskreg.vendors.models import Vendor
 
-    def make(vendor_id: int, name: str, locations: tuple, **values: Any) -> int:
+    def make(vendor_id: int, name: str, locations: tuple, system_ids: tuple = (), **values: Any) -> int:
         with app.app_context():
             vendor = db.session.get(Vendor, vendor_id)
-            return create_sub_processor(db.session, vendor, {"name": name, **values}, list(locations)).id
+            return create_sub_processor(
+                db.session, vendor, {"name": name, **values}, list(locations), system_ids=list(system_ids)
+            ).id
 
     return make
 
