@@ -112,17 +112,10 @@ def new(vendor_id: int):  # type: ignore[no-untyped-def]
     return _render(form, vendor, None), _status(form, None)
 
 
-def _get(agreement_id: int) -> DataProcessingAgreement:
-    agreement = db.session.get(DataProcessingAgreement, agreement_id)
-    if agreement is None:
-        abort(404)
-    return agreement
-
-
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def edit(agreement_id: int):  # type: ignore[no-untyped-def]
-    agreement = _get(agreement_id)
+    agreement = db.get_or_404(DataProcessingAgreement, agreement_id)
     form = _form(agreement.vendor, agreement)
     conflict = None
     if form.validate_on_submit():
@@ -144,7 +137,7 @@ def edit(agreement_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:agreement_id>/archive", methods=["POST"])
 @requires(Permission.EDIT_REGISTER)
 def archive(agreement_id: int) -> Response:
-    agreement = _get(agreement_id)
+    agreement = db.get_or_404(DataProcessingAgreement, agreement_id)
     try:
         services.set_agreement_archived(db.session, agreement, not agreement.is_archived)
     except DomainError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
@@ -144,17 +144,10 @@ def user_new():  # type: ignore[no-untyped-def]
     return render_template("auth/user_edit.html", form=form, user=None), status
 
 
-def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
 def user_edit(user_id: int):  # type: ignore[no-untyped-def]
-    user = _get_user(user_id)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     _body_choices(form)
     conflict = None
@@ -184,7 +177,7 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/users/<int:user_id>/archive", methods=["POST"])
 @requires(Permission.MANAGE_USERS)
 def user_archive(user_id: int):  # type: ignore[no-untyped-def]
-    user = _get_user(user_id)
+    user = db.get_or_404(User, user_id)
     try:
         services.set_archived(db.session, user, not user.is_archived, acting_user_id=current_user.id)
     except DomainError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -15,13 +15,6 @@ from riskreg.extensions import db
 from riskreg.forms import select_choices
 
 bp = Blueprint("bodies", __name__, url_prefix="/bodies")
-
-
-def _get(body_id: int) -> ApprovalBody:
-    body = db.session.get(ApprovalBody, body_id)
-    if body is None:
-        abort(404)
-    return body
 
 
 def _error(form: BodyForm, exc: DomainError) -> None:
@@ -67,7 +60,7 @@ def new():  # type: ignore[no-untyped-def]
 @bp.route("/<int:body_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MANAGE_BODIES)
 def edit(body_id: int):  # type: ignore[no-untyped-def]
-    body = _get(body_id)
+    body = db.get_or_404(ApprovalBody, body_id)
     form = BodyForm(obj=body)
     conflict = None
     if form.validate_on_submit():
@@ -95,7 +88,7 @@ def edit(body_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:body_id>/archive", methods=["POST"])
 @requires(Permission.MANAGE_BODIES)
 def archive(body_id: int) -> Response:
-    body = _get(body_id)
+    body = db.get_or_404(ApprovalBody, body_id)
     try:
         services.set_body_archived(db.session, body, not body.is_archived)
     except DomainError as exc:
@@ -108,7 +101,7 @@ def archive(body_id: int) -> Response:
 @bp.route("/<int:body_id>/move/<any(up, down):direction>", methods=["POST"])
 @requires(Permission.MANAGE_BODIES)
 def move(body_id: int, direction: str) -> Response:
-    body = _get(body_id)
+    body = db.get_or_404(ApprovalBody, body_id)
     try:
         services.move_body(db.session, body, direction)
     except DomainError as exc:

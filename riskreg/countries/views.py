@@ -26,13 +26,6 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _get_list(list_id: int) -> CountryList:
-    country_list = db.session.get(CountryList, list_id)
-    if country_list is None:
-        abort(404)
-    return country_list
-
-
 @bp.route("/")
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
@@ -45,7 +38,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.route("/<int:list_id>")
 @requires(Permission.READ)
 def list_view(list_id: int):  # type: ignore[no-untyped-def]
-    country_list = _get_list(list_id)
+    country_list = db.get_or_404(CountryList, list_id)
     today = services.today()
     as_of = today
     if request.args.get("as_of"):
@@ -83,7 +76,7 @@ def list_view(list_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:list_id>/versions/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_COUNTRY_LISTS)
 def version_new(list_id: int):  # type: ignore[no-untyped-def]
-    country_list = _get_list(list_id)
+    country_list = db.get_or_404(CountryList, list_id)
     today = services.today()
     names = services.country_names(db.session, current_language())
     if request.method == "GET":

@@ -154,17 +154,10 @@ def new(vendor_id: int):  # type: ignore[no-untyped-def]
     return render_template("subprocessors/edit.html", form=form, vendor=vendor, sp=None), _status(form, None)
 
 
-def _get(sub_processor_id: int) -> SubProcessor:
-    sp = db.session.get(SubProcessor, sub_processor_id)
-    if sp is None:
-        abort(404)
-    return sp
-
-
 @bp.route("/<int:sub_processor_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def edit(sub_processor_id: int):  # type: ignore[no-untyped-def]
-    sp = _get(sub_processor_id)
+    sp = db.get_or_404(SubProcessor, sub_processor_id)
     form = _form(sp.vendor, sp)
     conflict = None
     if form.validate_on_submit():
@@ -197,7 +190,7 @@ def edit(sub_processor_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:sub_processor_id>/archive", methods=["POST"])
 @requires(Permission.EDIT_REGISTER)
 def archive(sub_processor_id: int) -> Response:
-    sp = _get(sub_processor_id)
+    sp = db.get_or_404(SubProcessor, sub_processor_id)
     try:
         services.set_sub_processor_archived(db.session, sp, not sp.is_archived)
     except DomainError as exc:

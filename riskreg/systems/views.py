@@ -130,7 +130,7 @@ def new():  # type: ignore[no-untyped-def]
 @bp.route("/<int:system_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def edit(system_id: int):  # type: ignore[no-untyped-def]
-    system = db.session.get(System, system_id) or abort(404)
+    system = db.get_or_404(System, system_id)
     form = SystemForm(obj=system)
     _prepare(form, system)
     conflict = None
@@ -163,7 +163,7 @@ def edit(system_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:system_id>/archive", methods=["POST"])
 @requires(Permission.EDIT_REGISTER)
 def archive(system_id: int):  # type: ignore[no-untyped-def]
-    system = db.session.get(System, system_id) or abort(404)
+    system = db.get_or_404(System, system_id)
     services.set_system_archived(db.session, system, not system.is_archived)
     flash(_("Archived.") if system.is_archived else _("Restored."), "success")
     return redirect(url_for("systems.view", system_id=system.id))

@@ -99,13 +99,6 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
-def _get_vendor(vendor_id: int) -> Vendor:
-    vendor = db.session.get(Vendor, vendor_id)
-    if vendor is None:
-        abort(404)
-    return vendor
-
-
 @bp.route("/<int:vendor_id>")
 @requires(Permission.READ)
 def view(vendor_id: int):  # type: ignore[no-untyped-def]
@@ -168,7 +161,7 @@ def new():  # type: ignore[no-untyped-def]
 @bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def edit(vendor_id: int):  # type: ignore[no-untyped-def]
-    vendor = _get_vendor(vendor_id)
+    vendor = db.get_or_404(Vendor, vendor_id)
     form = _vendor_form(vendor)
     conflict = None
     if form.validate_on_submit():
@@ -200,7 +193,7 @@ def edit(vendor_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:vendor_id>/archive", methods=["POST"])
 @requires(Permission.EDIT_REGISTER)
 def archive(vendor_id: int) -> Response:
-    vendor = _get_vendor(vendor_id)
+    vendor = db.get_or_404(Vendor, vendor_id)
     try:
         services.set_vendor_archived(db.session, vendor, not vendor.is_archived)
     except DomainError as exc:
@@ -216,7 +209,7 @@ def archive(vendor_id: int) -> Response:
 @bp.route("/<int:vendor_id>/statements/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def statement_new(vendor_id: int):  # type: ignore[no-untyped-def]
-    vendor = _get_vendor(vendor_id)
+    vendor = db.get_or_404(Vendor, vendor_id)
     form = AuditStatementForm()
     if form.validate_on_submit():
         try:
@@ -269,7 +262,7 @@ def statement_edit(statement_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:vendor_id>/supervision/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def supervision_new(vendor_id: int):  # type: ignore[no-untyped-def]
-    vendor = _get_vendor(vendor_id)
+    vendor = db.get_or_404(Vendor, vendor_id)
     form = SupervisionForm()
     if form.validate_on_submit():
         try:
