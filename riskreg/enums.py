@@ -144,6 +144,47 @@ class ExposureLevel(StrEnum):
     HIGH = "high"
     VERY_HIGH = "very_high"
 
+    @property
+    def severity(self) -> int:
+        return list(ExposureLevel).index(self)
+
+
+class TransferClass(StrEnum):
+    """Classes of DESIGN §4; the order of members is the order of severity (``no_basis`` is the worst)."""
+
+    EEA = "eea"
+    ADEQUATE = "adequate"
+    DPF = "dpf"
+    SAFEGUARDED = "safeguarded"
+    DEROGATION = "derogation"
+    UNKNOWN = "unknown"
+    NO_BASIS = "no_basis"
+
+    @property
+    def severity(self) -> int:
+        return list(TransferClass).index(self)
+
+
+class Outcome(StrEnum):
+    """What the transfer picture means for a decision, worst last."""
+
+    ACCEPTABLE = "acceptable"
+    ATTENTION = "attention"
+    NOT_ACCEPTABLE = "not_acceptable"
+
+    @property
+    def severity(self) -> int:
+        return list(Outcome).index(self)
+
+
+class EntityRole(StrEnum):
+    """Whose jurisdiction an exposure finding is about."""
+
+    VENDOR = "vendor"
+    VENDOR_PARENT = "vendor_parent"
+    SUB_PROCESSOR = "sub_processor"
+    SUB_PROCESSOR_PARENT = "sub_processor_parent"
+
 
 class AuditAction(StrEnum):
     CREATE = "create"

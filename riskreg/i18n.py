@@ -8,7 +8,8 @@ from flask import current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
-DATE_PATTERNS = {"da": "dd-MM-yyyy", "en": "d MMM yyyy"}
+from riskreg.catalogue import DATE_PATTERNS
+
 DATETIME_PATTERNS = {"da": "dd-MM-yyyy HH:mm", "en": "d MMM yyyy HH:mm"}
 
 

@@ -14,6 +14,8 @@ from riskreg.countries.models import (
 )
 from riskreg.db import Base
 from riskreg.systems.models import Department, System, SystemDataCategory, SystemDataSubject, SystemLegalBasis
+from riskreg.transfers import tracking as _tracking  # noqa: F401  (keeps the stored classification current)
+from riskreg.transfers.models import AssessmentState, ExposureFinding, SystemAssessment, Transfer
 from riskreg.vendors.models import (
     AuditStatement,
     DataProcessingAgreement,
@@ -26,6 +28,7 @@ from riskreg.vendors.models import (
 __all__ = [
     "ApprovalBody",
     "AuditEntry",
+    "AssessmentState",
     "AuditStatement",
     "Base",
     "Country",
@@ -34,14 +37,17 @@ __all__ = [
     "CountryListVersion",
     "DataProcessingAgreement",
     "Department",
+    "ExposureFinding",
     "JurisdictionExposure",
     "ProcessingLocation",
     "SubProcessor",
     "Supervision",
     "System",
+    "SystemAssessment",
     "SystemDataCategory",
     "SystemDataSubject",
     "SystemLegalBasis",
+    "Transfer",
     "User",
     "Vendor",
 ]

@@ -478,7 +478,7 @@ def _momentum(loader: _Loader) -> None:
         tia_on=dt.date(2026, 3, 10),
         source="Microsoft Products and Services DPA / EU Data Boundary documentation",
         source_on=dt.date(2026, 1, 15),
-        locations=locations(processing=("IE", "NL"), support=("US", "IN")),
+        locations=locations(processing=("IE", "NL"), support=("US",)),
         systems=[ai],
     )
 

@@ -45,6 +45,7 @@ from riskreg.systems.models import (
     SystemLegalBasis,
     system_department,
 )
+from riskreg.transfers.tracking import mark_stale
 from riskreg.vendors.models import (
     AuditStatement,
     DataProcessingAgreement,
@@ -439,6 +440,7 @@ class _Batch:
         weights = [self.rng.paretovariate(1.5) for _ in vendor_ids]
         owners = self.insert_systems(vendor_ids, weights)
         self.insert_paperwork(vendor_ids)
+        mark_stale(self.session)  # the bulk inserts above bypass the ORM events; classify before commit
         self.session.commit()
         return GenerateResult(
             systems=self.size,

@@ -26,6 +26,7 @@ from riskreg.countries.models import (
 from riskreg.enums import CountryListKind, CountryStatus, ExposureLevel
 
 OFFICIAL_LIST_NAME = "Officiel liste over sikre tredjelande"
+DPF_INVALIDATED = "DPF invalidated"
 _STATUS = {"partial_adequacy": CountryStatus.PARTIAL}
 
 
@@ -117,6 +118,44 @@ def sync_official_list(session: Session) -> bool:
     return True
 
 
+def sync_scenarios(session: Session) -> int:
+    """Add the preset scenario *DPF invalidated* (United States: partial -> none) if it is missing.
+
+    A scenario's entries override the official list in force; countries it does not name keep their status.
+    """
+    if session.scalar(select(CountryList).where(CountryList.name == DPF_INVALIDATED)) is not None:
+        return 0
+    official = session.scalar(select(CountryList).where(CountryList.kind == CountryListKind.OFFICIAL))
+    first = min((v.effective_on for v in official.versions), default=None) if official else None
+    scenario = CountryList(
+        name=DPF_INVALIDATED,
+        kind=CountryListKind.SCENARIO,
+        description=(
+            "Hvad hvis EU-Domstolen annullerer Data Privacy Framework (Schrems III, appelsag C-703/25 P)? "
+            "USA mister den delvise tilstrækkelighed: DPF-modtagere skal have SCC eller BCR med TIA."
+        ),
+    )
+    version = CountryListVersion(
+        country_list=scenario,
+        effective_on=first or dt.date(2026, 1, 26),
+        note="Preset shipped with riskreg: the United States without the Data Privacy Framework.",
+    )
+    version.entries = [
+        CountryListEntry(
+            country_code="US",
+            status=CountryStatus.NONE,
+            decision_ref="Scenario: Commission Implementing Decision (EU) 2023/1795 annulled",
+            scope_note=(
+                "As after Schrems II (C-311/18, 16 July 2020): no grace period; US recipients need "
+                "SCC 2021/914 or BCR with a transfer impact assessment and supplementary measures."
+            ),
+        )
+    ]
+    session.add(scenario)
+    session.flush()
+    return 1
+
+
 def sync_exposure(session: Session) -> int:
     existing = set(session.scalars(select(JurisdictionExposure.country_code)))
     added = 0
@@ -142,6 +181,7 @@ def load_reference_data(session: Session) -> dict[str, int]:
         "countries": sync_countries(session),
         "official_list": int(sync_official_list(session)),
         "exposure": sync_exposure(session),
+        "scenarios": sync_scenarios(session),
     }
     session.commit()
     return result

@@ -1,0 +1,758 @@
+"""The classification of the whole register in one SQL pass, for any date and any scenario (no Flask here).
+
+- ``transfer_rows`` is every transfer (system × recipient × country) with its facts and its class: the rule
+  table of ``riskreg.transfers.rules`` compiled to one ``CASE``, over the list in force on a date, with a
+  scenario's overrides on top.
+- ``refresh`` stores that classification for today's official list in ``transfer``, ``exposure_finding`` and
+  ``system_assessment``; ``riskreg.transfers.tracking`` calls it in the same transaction as every change that
+  can move a verdict, so the register's filters and counts read stored rows.
+- ``verdicts`` gives one row per system, from the stored tables for today or computed for another date or a
+  scenario; ``assess`` gives the detail (transfers, reasons, exposure) for some systems or all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    join,
+    literal,
+    not_,
+    null,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
+
+from riskreg.catalogue import format_day, translate
+from riskreg.countries.models import (
+    Country,
+    CountryList,
+    CountryListEntry,
+    CountryListVersion,
+    JurisdictionExposure,
+)
+from riskreg.db import utcnow
+from riskreg.enums import (
+    CountryListKind,
+    CountryStatus,
+    DpfStatus,
+    EntityRole,
+    ExposureLevel,
+    LocationKind,
+    Outcome,
+    TransferClass,
+    TransferMechanism,
+)
+from riskreg.errors import DomainError
+from riskreg.systems.models import System
+from riskreg.transfers import rules
+from riskreg.transfers.models import AssessmentState, ExposureFinding, SystemAssessment, Transfer
+from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor, subprocessor_system
+from riskreg.vocabulary import N_
+
+STATE_ID = 1
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+# --- which list ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """The official list version in force on ``as_of``, and optionally a scenario's overrides on top of it."""
+
+    as_of: dt.date
+    official_version_id: int
+    official_name: str
+    official_effective_on: dt.date
+    scenario_version_id: int | None = None
+    scenario_name: str | None = None
+
+    def label(self, lang: str) -> str:
+        text = translate(
+            lang,
+            N_("%(list)s, version in force from %(date)s"),
+            list=self.official_name,
+            date=format_day(lang, self.official_effective_on),
+        )
+        if self.scenario_name is not None:
+            text = translate(
+                lang, N_("%(list)s with the scenario %(scenario)s"), list=text, scenario=self.scenario_name
+            )
+        return text
+
+
+def official_source(session: Session, as_of: dt.date, lang: str = "da") -> ListSource:
+    """The official list in force on ``as_of``; a DomainError if no version was in force then."""
+    row = session.execute(
+        select(CountryListVersion.id, CountryListVersion.effective_on, CountryList.name)
+        .join(CountryList, CountryList.id == CountryListVersion.country_list_id)
+        .where(CountryList.kind == CountryListKind.OFFICIAL, CountryListVersion.effective_on <= as_of)
+        .order_by(CountryListVersion.effective_on.desc(), CountryList.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        first = session.scalar(
+            select(func.min(CountryListVersion.effective_on))
+            .join(CountryList, CountryList.id == CountryListVersion.country_list_id)
+            .where(CountryList.kind == CountryListKind.OFFICIAL)
+        )
+        if first is None:
+            raise DomainError(
+                translate(lang, N_("There is no official country list. Run 'riskreg db upgrade'."))
+            )
+        raise DomainError(
+            translate(
+                lang,
+                N_(
+                    "No version of the official list was in force on %(date)s; "
+                    "the first is in force from %(first)s."
+                ),
+                date=format_day(lang, as_of),
+                first=format_day(lang, first),
+            )
+        )
+    return ListSource(
+        as_of=as_of,
+        official_version_id=row.id,
+        official_name=row.name,
+        official_effective_on=row.effective_on,
+    )
+
+
+def scenario_lists(session: Session) -> list[CountryList]:
+    return list(
+        session.scalars(
+            select(CountryList).where(CountryList.kind == CountryListKind.SCENARIO).order_by(CountryList.name)
+        )
+    )
+
+
+def find_scenario(session: Session, name_or_id: str | int, lang: str = "da") -> CountryList:
+    """A scenario list by id or by name (case-insensitive); a DomainError naming the scenarios there are."""
+    stmt = select(CountryList).where(CountryList.kind == CountryListKind.SCENARIO)
+    if isinstance(name_or_id, int):
+        found = session.scalar(stmt.where(CountryList.id == name_or_id))
+    else:
+        found = session.scalar(stmt.where(func.lower(CountryList.name) == name_or_id.strip().lower()))
+    if found is None:
+        names = ", ".join(s.name for s in scenario_lists(session)) or "-"
+        raise DomainError(
+            translate(
+                lang, N_("No scenario called %(name)s. Scenarios: %(names)s."), name=name_or_id, names=names
+            )
+        )
+    return found
+
+
+def source_for(
+    session: Session, as_of: dt.date, scenario: CountryList | None = None, lang: str = "da"
+) -> ListSource:
+    """The official list in force on ``as_of``, with ``scenario``'s newest version on top of it."""
+    source = official_source(session, as_of, lang)
+    if scenario is None:
+        return source
+    version_id = session.scalar(
+        select(CountryListVersion.id)
+        .where(CountryListVersion.country_list_id == scenario.id)
+        .order_by(CountryListVersion.effective_on.desc())
+        .limit(1)
+    )
+    if version_id is None:
+        raise DomainError(
+            translate(lang, N_("The scenario %(name)s has no version yet."), name=scenario.name)
+        )
+    return ListSource(
+        as_of=source.as_of,
+        official_version_id=source.official_version_id,
+        official_name=source.official_name,
+        official_effective_on=source.official_effective_on,
+        scenario_version_id=version_id,
+        scenario_name=scenario.name,
+    )
+
+
+# --- the transfers, classified in SQL -----------------------------------------------------------------------
+
+
+def _applies(sub: Any, system_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """A live sub-processor serves the systems it is limited to, or every system of its vendor if none."""
+    limits = subprocessor_system.c
+    unlimited = not_(exists().where(limits.sub_processor_id == sub.id))
+    limited_to_it = exists().where(limits.sub_processor_id == sub.id, limits.system_id == system_id)
+    return and_(sub.is_archived.is_(False), unlimited | limited_to_it)
+
+
+def _recipient_locations(system_ids: Sequence[int] | None) -> FromClause:
+    """system, vendor, sub-processor (NULL for the vendor), country, kind, mechanism, DPF status, TIA."""
+    vendor_loc = aliased(ProcessingLocation)
+    by_vendor = (
+        select(
+            System.id.label("system_id"),
+            Vendor.id.label("vendor_id"),
+            null().label("sub_processor_id"),
+            vendor_loc.country_code.label("country_code"),
+            vendor_loc.kind.label("location_kind"),
+            Vendor.transfer_mechanism.label("mechanism"),
+            Vendor.dpf_status.label("dpf_status"),
+            Vendor.tia_on.label("tia_on"),
+        )
+        .select_from(
+            join(System, Vendor, Vendor.id == System.vendor_id).outerjoin(
+                vendor_loc, vendor_loc.vendor_id == Vendor.id
+            )
+        )
+    )
+    sub_loc = aliased(ProcessingLocation)
+    by_sub = (
+        select(
+            System.id,
+            SubProcessor.vendor_id,
+            SubProcessor.id,
+            sub_loc.country_code,
+            sub_loc.kind,
+            SubProcessor.transfer_mechanism,
+            SubProcessor.dpf_status,
+            SubProcessor.tia_on,
+        )
+        .select_from(
+            join(
+                System,
+                SubProcessor,
+                and_(SubProcessor.vendor_id == System.vendor_id, _applies(SubProcessor, System.id)),
+            ).outerjoin(sub_loc, sub_loc.sub_processor_id == SubProcessor.id)
+        )
+    )
+    if system_ids is not None:
+        by_vendor = by_vendor.where(System.id.in_(system_ids))
+        by_sub = by_sub.where(System.id.in_(system_ids))
+    return union_all(by_vendor, by_sub).subquery("recipient_location")
+
+
+def _condition(
+    name: str, allowed: frozenset[object], facts: dict[str, ColumnElement[Any]]
+) -> ColumnElement[bool]:
+    expr = facts[name]
+    if allowed <= {True, False}:  # a yes/no fact
+        if allowed == {True}:
+            return expr
+        if allowed == {False}:
+            return not_(expr)
+        return true() if allowed else false()
+    return expr.in_(sorted(str(v) for v in allowed))
+
+
+def rule_case(facts: dict[str, ColumnElement[Any]]) -> ColumnElement[str]:
+    """The rule table as one CASE: the id of the first rule whose conditions all hold."""
+    *ordered, last = rules.RULES
+    assert not last.when, "the last rule catches every transfer"
+    return case(
+        *(
+            (
+                and_(true(), *(_condition(n, allowed, facts) for n, allowed in rule.when.items())),
+                literal(rule.id),
+            )
+            for rule in ordered
+        ),
+        else_=literal(last.id),
+    )
+
+
+def transfer_rows(source: ListSource, system_ids: Sequence[int] | None = None) -> Select[Any]:
+    """Every transfer with its facts, the rule that matched, its class and severity, in one statement."""
+    rl = _recipient_locations(system_ids)
+    official = aliased(CountryListEntry)
+    scenario = aliased(CountryListEntry)
+    status = func.coalesce(scenario.status, official.status, literal(CountryStatus.NONE.value))
+    facts: dict[str, ColumnElement[Any]] = {
+        "has_country": rl.c.country_code.is_not(None),
+        "status": status,
+        "dpf_country": rl.c.country_code.in_(sorted(rules.DPF_COUNTRIES)),
+        "dpf_active": rl.c.dpf_status == DpfStatus.ACTIVE.value,
+        "mechanism": rl.c.mechanism,
+    }
+    classified = (
+        select(*rl.c, status.label("status"), rule_case(facts).label("rule"))
+        .select_from(rl)
+        .outerjoin(
+            official,
+            and_(
+                official.list_version_id == source.official_version_id,
+                official.country_code == rl.c.country_code,
+            ),
+        )
+        .outerjoin(
+            scenario,
+            and_(
+                scenario.list_version_id == (source.scenario_version_id or -1),
+                scenario.country_code == rl.c.country_code,
+            ),
+        )
+        .subquery("classified")
+    )
+    klass = case({r.id: r.klass.value for r in rules.RULES}, value=classified.c.rule)
+    severity = case({r.id: r.klass.severity for r in rules.RULES}, value=classified.c.rule)
+    return select(*classified.c, klass.label("klass"), severity.label("severity"))
+
+
+def exposure_rows(system_ids: Sequence[int] | None = None) -> Select[Any]:
+    """Every recipient or parent company under an exposure country's jurisdiction, per system it serves."""
+
+    def entity(country: Any, role: EntityRole, sub: bool) -> Select[Any]:
+        stmt = select(
+            System.id.label("system_id"),
+            Vendor.id.label("vendor_id"),
+            (SubProcessor.id if sub else null()).label("sub_processor_id"),
+            literal(role.value).label("role"),
+            country.label("country_code"),
+            JurisdictionExposure.level.label("level"),
+        ).join(Vendor, Vendor.id == System.vendor_id)
+        if sub:
+            stmt = stmt.join(
+                SubProcessor, and_(SubProcessor.vendor_id == Vendor.id, _applies(SubProcessor, System.id))
+            )
+        stmt = stmt.join(JurisdictionExposure, JurisdictionExposure.country_code == country)
+        return stmt.where(System.id.in_(system_ids)) if system_ids is not None else stmt
+
+    parts = union_all(
+        entity(Vendor.country_code, EntityRole.VENDOR, False),
+        entity(Vendor.parent_country_code, EntityRole.VENDOR_PARENT, False),
+        entity(SubProcessor.country_code, EntityRole.SUB_PROCESSOR, True),
+        entity(SubProcessor.parent_country_code, EntityRole.SUB_PROCESSOR_PARENT, True),
+    ).subquery("exposure")
+    severity = case({lv.value: lv.severity for lv in ExposureLevel}, value=parts.c.level)
+    return select(*parts.c, severity.label("severity"))
+
+
+def _outcome_case(severity: Any, exposure_severity: Any, tia_missing: Any) -> ColumnElement[str]:
+    """``rules.outcome`` in SQL, from the same thresholds."""
+    return case(
+        (
+            (severity >= rules.NOT_ACCEPTABLE_FROM.severity)
+            | (func.coalesce(exposure_severity, -1) >= rules.EXPOSURE_NOT_ACCEPTABLE_FROM.severity),
+            literal(Outcome.NOT_ACCEPTABLE.value),
+        ),
+        (
+            (severity >= rules.ATTENTION_FROM.severity) | exposure_severity.is_not(None) | (tia_missing > 0),
+            literal(Outcome.ATTENTION.value),
+        ),
+        else_=literal(Outcome.ACCEPTABLE.value),
+    )
+
+
+def _verdict_rows(transfers: FromClause, exposures: FromClause) -> Select[Any]:
+    """One row per system: worst class, worst exposure, missing TIA, outcome, number of transfers."""
+    tia_missing = func.sum(
+        case(
+            (
+                (transfers.c.klass == TransferClass.SAFEGUARDED.value) & transfers.c.tia_on.is_(None),
+                1,
+            ),
+            else_=0,
+        )
+    )
+    per_system = (
+        select(
+            transfers.c.system_id,
+            func.max(transfers.c.severity).label("severity"),
+            tia_missing.label("tia_missing"),
+            func.count().label("transfer_count"),
+        )
+        .group_by(transfers.c.system_id)
+        .subquery("per_system")
+    )
+    worst_exposure = (
+        select(exposures.c.system_id, func.max(exposures.c.severity).label("severity"))
+        .group_by(exposures.c.system_id)
+        .subquery("worst_exposure")
+    )
+    verdict = case({c.severity: c.value for c in TransferClass}, value=per_system.c.severity)
+    exposure = case({lv.severity: lv.value for lv in ExposureLevel}, value=worst_exposure.c.severity)
+    return select(
+        per_system.c.system_id,
+        verdict.label("verdict"),
+        per_system.c.severity,
+        exposure.label("exposure"),
+        (per_system.c.tia_missing > 0).label("tia_missing"),
+        _outcome_case(per_system.c.severity, worst_exposure.c.severity, per_system.c.tia_missing).label(
+            "outcome"
+        ),
+        per_system.c.transfer_count,
+    ).outerjoin(worst_exposure, worst_exposure.c.system_id == per_system.c.system_id)
+
+
+# --- storing today's classification -------------------------------------------------------------------------
+
+TRANSFER_COLUMNS = (
+    "system_id",
+    "vendor_id",
+    "sub_processor_id",
+    "country_code",
+    "location_kind",
+    "mechanism",
+    "dpf_status",
+    "tia_on",
+    "klass",
+    "rule",
+    "severity",
+)
+EXPOSURE_COLUMNS = ("system_id", "vendor_id", "sub_processor_id", "role", "country_code", "level", "severity")
+VERDICT_COLUMNS = ("system_id", "verdict", "severity", "exposure", "tia_missing", "outcome", "transfer_count")
+
+
+def _official_in_force_id(session: Session, on: dt.date) -> int | None:
+    try:
+        return official_source(session, on).official_version_id
+    except DomainError:
+        return None
+
+
+def refresh(session: Session, on: dt.date | None = None) -> None:
+    """Re-classify the whole register under the official list in force ``on`` (today) and store it.
+
+    Runs in the caller's transaction; with no official version in force, the stored tables are left empty.
+    """
+    on = on or today()
+    transfer, exposure, verdict = Transfer.__table__, ExposureFinding.__table__, SystemAssessment.__table__
+    session.execute(delete(verdict))
+    session.execute(delete(exposure))
+    session.execute(delete(transfer))
+    version_id = _official_in_force_id(session, on)
+    if version_id is not None:
+        source = official_source(session, on)
+        rows = transfer_rows(source).subquery()
+        session.execute(
+            insert(transfer).from_select(
+                [transfer.c[c if c != "klass" else "class"] for c in TRANSFER_COLUMNS],
+                select(*(rows.c[c] for c in TRANSFER_COLUMNS)),
+            )
+        )
+        exp = exposure_rows().subquery()
+        session.execute(
+            insert(exposure).from_select(
+                list(EXPOSURE_COLUMNS), select(*(exp.c[c] for c in EXPOSURE_COLUMNS))
+            )
+        )
+        stored = select(
+            *(transfer.c[c] for c in ("system_id", "severity", "tia_on")), transfer.c["class"].label("klass")
+        ).subquery()
+        session.execute(
+            insert(verdict).from_select(
+                list(VERDICT_COLUMNS), _verdict_rows(stored, select(exposure).subquery())
+            )
+        )
+    state = session.get(AssessmentState, STATE_ID)
+    if state is None:
+        state = AssessmentState(id=STATE_ID)
+        session.add(state)
+    state.list_version_id = version_id
+    state.as_of = on
+    state.computed_at = utcnow()
+    session.flush()
+
+
+def is_current(session: Session, on: dt.date | None = None) -> bool:
+    """Whether the stored classification used the official version in force ``on``."""
+    on = on or today()
+    state = session.get(AssessmentState, STATE_ID)
+    return state is not None and state.list_version_id == _official_in_force_id(session, on)
+
+
+def ensure_current(session: Session, on: dt.date | None = None) -> bool:
+    """Refresh and commit if a list version took effect since the last run; True if it did."""
+    if is_current(session, on):
+        return False
+    refresh(session, on)
+    session.commit()
+    return True
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+def verdicts(
+    source: ListSource | None = None, system_ids: Sequence[int] | None = None, name: str = "verdicts"
+) -> FromClause:
+    """One row per system (``VERDICT_COLUMNS``): stored for today's official list, else for ``source``."""
+    if source is None:
+        stmt = select(SystemAssessment.__table__)
+        if system_ids is not None:
+            stmt = stmt.where(SystemAssessment.system_id.in_(system_ids))
+        return stmt.subquery(name)
+    return _verdict_rows(
+        transfer_rows(source, system_ids).subquery(), exposure_rows(system_ids).subquery()
+    ).subquery(name)
+
+
+def class_counts(
+    session: Session, system_ids: Select[Any], source: ListSource | None = None
+) -> dict[TransferClass, int]:
+    """How many of the systems selected by ``system_ids`` have each verdict."""
+    v = verdicts(source)
+    rows = session.execute(
+        select(v.c.verdict, func.count()).where(v.c.system_id.in_(system_ids)).group_by(v.c.verdict)
+    )
+    counts = {c: 0 for c in TransferClass}
+    for verdict, n in rows:
+        counts[TransferClass(verdict)] += n
+    return counts
+
+
+@dataclass
+class TransferFinding:
+    recipient: str
+    vendor_id: int
+    sub_processor_id: int | None
+    country_code: str | None
+    country: str | None
+    kind: LocationKind | None
+    mechanism: TransferMechanism
+    dpf_status: DpfStatus
+    tia_on: dt.date | None
+    klass: TransferClass
+    rule: str
+    reason_da: str
+    reason_en: str
+
+    @property
+    def tia_missing(self) -> bool:
+        return rules.needs_tia(self.klass, self.tia_on)
+
+    def reason(self, lang: str) -> str:
+        return self.reason_da if lang == "da" else self.reason_en
+
+
+@dataclass
+class ExposureItem:
+    entity: str
+    role: EntityRole
+    vendor_id: int
+    sub_processor_id: int | None
+    country_code: str
+    country: str
+    level: ExposureLevel
+    laws: list[str]
+    reason_da: str
+    reason_en: str
+
+    def reason(self, lang: str) -> str:
+        return self.reason_da if lang == "da" else self.reason_en
+
+
+@dataclass
+class Assessment:
+    system_id: int
+    system: str
+    transfers: list[TransferFinding] = field(default_factory=list)
+    exposure: list[ExposureItem] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> TransferClass:
+        return rules.verdict(t.klass for t in self.transfers)
+
+    @property
+    def worst_exposure(self) -> ExposureLevel | None:
+        return max((e.level for e in self.exposure), key=lambda lv: lv.severity, default=None)
+
+    @property
+    def tia_missing(self) -> bool:
+        return any(t.tia_missing for t in self.transfers)
+
+    @property
+    def outcome(self) -> Outcome:
+        return rules.outcome(self.verdict, self.worst_exposure, self.tia_missing)
+
+
+def _names(session: Session, lang: str) -> dict[str, str]:
+    column = Country.name_da if lang == "da" else Country.name_en
+    return {code: name for code, name in session.execute(select(Country.code, column))}
+
+
+def assess(session: Session, source: ListSource, system_ids: Sequence[int] | None = None) -> list[Assessment]:
+    """Each system's transfers with their reasons in Danish and English, and its exposure findings.
+
+    Systems are in name order; the transfers of a system are worst first, then by recipient and country.
+    """
+    rows = transfer_rows(source, system_ids).subquery()
+    vendor, sub = aliased(Vendor), aliased(SubProcessor)
+    stmt = (
+        select(
+            rows,
+            System.name.label("system_name"),
+            vendor.name.label("vendor_name"),
+            sub.name.label("sub_name"),
+        )
+        .join(System, System.id == rows.c.system_id)
+        .join(vendor, vendor.id == rows.c.vendor_id)
+        .outerjoin(sub, sub.id == rows.c.sub_processor_id)
+    )
+    names = {lang: _names(session, lang) for lang in ("da", "en")}
+    labels = {lang: source.label(lang) for lang in ("da", "en")}
+    by_system: dict[int, Assessment] = {}
+    for r in session.execute(stmt):
+        a = by_system.get(r.system_id)
+        if a is None:
+            a = by_system[r.system_id] = Assessment(r.system_id, r.system_name)
+        a.transfers.append(_finding(r, names, labels))
+    _add_exposure(session, by_system, system_ids, names)
+    for a in by_system.values():
+        a.transfers.sort(
+            key=lambda t: (
+                -t.klass.severity,
+                t.sub_processor_id is not None,
+                t.recipient.lower(),
+                t.country_code or "",
+            )
+        )
+    return sorted(by_system.values(), key=lambda a: (a.system.lower(), a.system_id))
+
+
+def _finding(r: Any, names: dict[str, dict[str, str]], labels: dict[str, str]) -> TransferFinding:
+    """A classified row with its reason in Danish and English."""
+    recipient = r.sub_name if r.sub_processor_id is not None else r.vendor_name
+    rule = rules.RULES_BY_ID[r.rule]
+    kind = LocationKind(r.location_kind) if r.location_kind is not None else None
+    mechanism, dpf = TransferMechanism(r.mechanism), DpfStatus(r.dpf_status)
+    reasons = {}
+    for lang in ("da", "en"):
+        country = names[lang].get(r.country_code, r.country_code) if r.country_code else None
+        facts = rules.ReasonFacts(recipient, country, labels[lang], mechanism, dpf, kind, r.tia_on)
+        reasons[lang] = rules.reason(lang, rule, facts)
+    return TransferFinding(
+        recipient=recipient,
+        vendor_id=r.vendor_id,
+        sub_processor_id=r.sub_processor_id,
+        country_code=r.country_code,
+        country=names["en"].get(r.country_code) if r.country_code else None,
+        kind=kind,
+        mechanism=mechanism,
+        dpf_status=dpf,
+        tia_on=r.tia_on,
+        klass=TransferClass(r.klass),
+        rule=r.rule,
+        reason_da=reasons["da"],
+        reason_en=reasons["en"],
+    )
+
+
+def _add_exposure(
+    session: Session,
+    by_system: dict[int, Assessment],
+    system_ids: Sequence[int] | None,
+    names: dict[str, dict[str, str]],
+) -> None:
+    exp = exposure_rows(system_ids).subquery()
+    vendor, sub = aliased(Vendor), aliased(SubProcessor)
+    stmt = (
+        select(
+            exp,
+            vendor.name.label("vendor_name"),
+            vendor.parent_name,
+            sub.name.label("sub_name"),
+            sub.parent_company,
+            JurisdictionExposure.laws,
+        )
+        .join(vendor, vendor.id == exp.c.vendor_id)
+        .outerjoin(sub, sub.id == exp.c.sub_processor_id)
+        .join(JurisdictionExposure, JurisdictionExposure.country_code == exp.c.country_code)
+        .order_by(exp.c.system_id, exp.c.severity.desc(), exp.c.role)
+    )
+    for r in session.execute(stmt):
+        a = by_system.get(r.system_id)
+        if a is None:  # pragma: no cover - every system has its vendor as a transfer
+            continue
+        role = EntityRole(r.role)
+        entity = {
+            EntityRole.VENDOR: r.vendor_name,
+            EntityRole.VENDOR_PARENT: r.parent_name or r.vendor_name,
+            EntityRole.SUB_PROCESSOR: r.sub_name,
+            EntityRole.SUB_PROCESSOR_PARENT: r.parent_company or r.sub_name,
+        }[role]
+        laws = list(r.laws or [])
+        a.exposure.append(
+            ExposureItem(
+                entity=entity,
+                role=role,
+                vendor_id=r.vendor_id,
+                sub_processor_id=r.sub_processor_id,
+                country_code=r.country_code,
+                country=names["en"].get(r.country_code, r.country_code),
+                level=ExposureLevel(r.level),
+                laws=laws,
+                reason_da=rules.exposure_reason(
+                    "da", entity, role, names["da"].get(r.country_code, r.country_code), laws
+                ),
+                reason_en=rules.exposure_reason(
+                    "en", entity, role, names["en"].get(r.country_code, r.country_code), laws
+                ),
+            )
+        )
+
+
+# --- scenarios ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class VerdictChange:
+    system_id: int
+    system: str
+    before: TransferClass
+    after: TransferClass
+    before_outcome: Outcome
+    after_outcome: Outcome
+    # The transfers whose class the scenario changes: (before, after).
+    transfers: list[tuple[TransferFinding, TransferFinding]] = field(default_factory=list)
+
+
+def scenario_impact(
+    session: Session, scenario: CountryList, as_of: dt.date, lang: str = "da"
+) -> tuple[ListSource, ListSource, list[VerdictChange]]:
+    """Which systems change verdict or outcome under ``scenario``, from what to what, and the transfers why.
+
+    Reads only; the official data is not touched.
+    """
+    base = official_source(session, as_of, lang)
+    what_if = source_for(session, as_of, scenario, lang)
+    before, after = verdicts(base, name="before"), verdicts(what_if, name="after")
+    changed = list(
+        session.execute(
+            select(before.c.system_id)
+            .join(after, after.c.system_id == before.c.system_id)
+            .where((before.c.verdict != after.c.verdict) | (before.c.outcome != after.c.outcome))
+        ).scalars()
+    )
+    if not changed:
+        return base, what_if, []
+    old = {a.system_id: a for a in assess(session, base, changed)}
+    new = {a.system_id: a for a in assess(session, what_if, changed)}
+    result = []
+    for system_id, a in old.items():
+        b = new[system_id]
+        key = _finding_key
+        after_by_key = {key(t): t for t in b.transfers}
+        moved = [(t, after_by_key[key(t)]) for t in a.transfers if after_by_key[key(t)].klass != t.klass]
+        result.append(VerdictChange(system_id, a.system, a.verdict, b.verdict, a.outcome, b.outcome, moved))
+    result.sort(key=lambda c: (-c.after.severity, c.system.lower()))
+    return base, what_if, result
+
+
+def _finding_key(t: TransferFinding) -> tuple[Any, ...]:
+    return (t.vendor_id, t.sub_processor_id, t.country_code, t.kind)

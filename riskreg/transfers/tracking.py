@@ -1,0 +1,69 @@
+"""Keep the stored classification current: re-classify in the same transaction as a change that can move it.
+
+After a flush that touched a vendor, a sub-processor, a location, a country list or the exposure list, or a
+system's vendor, the session is marked; just before it commits, ``engine.refresh`` rewrites the stored
+classification in full. Code that writes around the ORM (bulk inserts) calls ``mark_stale``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion, JurisdictionExposure
+from riskreg.systems.models import System
+from riskreg.transfers.engine import refresh
+from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
+
+STALE = "riskreg.transfers.stale"
+#: Any change to one of these can change a transfer's class or an exposure finding.
+WATCHED = (
+    Vendor,
+    SubProcessor,
+    ProcessingLocation,
+    CountryList,
+    CountryListVersion,
+    CountryListEntry,
+    JurisdictionExposure,
+)
+#: A system's verdict moves only when it appears, goes, or changes vendor.
+SYSTEM_FIELDS = ("vendor_id",)
+
+
+def mark_stale(session: Session) -> None:
+    session.info[STALE] = True
+
+
+def _moves_verdicts(obj: Any, *, changed: bool) -> bool:
+    if isinstance(obj, WATCHED):
+        return True
+    if isinstance(obj, System):
+        if not changed:
+            return True
+        state = inspect(obj)
+        return any(state.attrs[name].history.has_changes() for name in SYSTEM_FIELDS)
+    return False
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, flush_context: Any) -> None:
+    if session.info.get(STALE):
+        return
+    if any(_moves_verdicts(o, changed=False) for o in (*session.new, *session.deleted)) or any(
+        _moves_verdicts(o, changed=True) for o in session.dirty
+    ):
+        mark_stale(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_before_commit(session: Session) -> None:
+    session.flush()
+    if session.info.pop(STALE, False):
+        refresh(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(STALE, None)
