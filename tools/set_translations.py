@@ -31,7 +31,7 @@ def main() -> None:
             message.flags.discard("fuzzy")
     with path.open("wb") as f:
         write_po(f, catalog, width=110)
-    print(f"{len(wanted) - len(missing)} set; not in the catalogue (run 'make translations' first): {missing}")
+    print(f"{len(wanted) - len(missing)} set; missing (run 'make translations' first): {missing}")
 
 
 if __name__ == "__main__":
