@@ -1,4 +1,4 @@
-"""The ``riskreg`` command group: database, users, demo data."""
+"""The ``riskreg`` command group: database, users, transfer assessment and scenarios, demo data."""
 
 from __future__ import annotations
 
@@ -117,8 +117,12 @@ def user_create(email: str, role: str, password: str | None, name: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from riskreg.transfers.cli import assess_command, scenario_group
+
     app.cli.add_command(db_group)
     app.cli.add_command(user_group)
+    app.cli.add_command(assess_command)
+    app.cli.add_command(scenario_group)
     try:
         from riskreg.demo.cli import demo_command
     except ImportError:  # the demo package is optional in trimmed deployments
