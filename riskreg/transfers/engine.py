@@ -20,9 +20,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    Integer,
     Select,
     and_,
     case,
+    cast,
     delete,
     exists,
     false,
@@ -66,6 +68,8 @@ from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor, sub
 from riskreg.vocabulary import N_
 
 STATE_ID = 1
+#: The vendor's own rows have no sub-processor; typed, or PostgreSQL cannot match it in the UNION.
+NO_SUB_PROCESSOR = cast(null(), Integer)
 
 
 def today() -> dt.date:
@@ -208,7 +212,7 @@ def _recipient_locations(system_ids: Sequence[int] | None) -> FromClause:
         select(
             System.id.label("system_id"),
             Vendor.id.label("vendor_id"),
-            null().label("sub_processor_id"),
+            NO_SUB_PROCESSOR.label("sub_processor_id"),
             vendor_loc.country_code.label("country_code"),
             vendor_loc.kind.label("location_kind"),
             Vendor.transfer_mechanism.label("mechanism"),
@@ -320,7 +324,7 @@ def exposure_rows(system_ids: Sequence[int] | None = None) -> Select[Any]:
         stmt = select(
             System.id.label("system_id"),
             Vendor.id.label("vendor_id"),
-            (SubProcessor.id if sub else null()).label("sub_processor_id"),
+            (SubProcessor.id if sub else NO_SUB_PROCESSOR).label("sub_processor_id"),
             literal(role.value).label("role"),
             country.label("country_code"),
             JurisdictionExposure.level.label("level"),
