@@ -97,7 +97,7 @@ def assess_command(
     A system's verdict is the worst class among its transfers; the outcome adds exposure (a very high one,
     such as China's, makes a system not acceptable wherever its data is stored).
     """
-    session = db.session
+    session = db.session()
     try:
         scenario_list = engine.find_scenario(session, scenario, lang) if scenario else None
         source = engine.source_for(session, as_of or engine.today(), scenario_list, lang)
@@ -119,7 +119,7 @@ def scenario_group() -> None:
 @with_appcontext
 def scenario_list() -> None:
     """The scenarios there are."""
-    for s in engine.scenario_lists(db.session):
+    for s in engine.scenario_lists(db.session()):
         click.echo(s.name)
 
 
@@ -133,7 +133,7 @@ def scenario_list() -> None:
 @with_appcontext
 def scenario_run(name: str, as_of: dt.date | None, fmt: str, lang: str) -> None:
     """Which systems change verdict (or outcome) under the scenario NAME, from what to what. Reads only."""
-    session = db.session
+    session = db.session()
     try:
         scenario = engine.find_scenario(session, name, lang)
         base, what_if, changes = engine.scenario_impact(session, scenario, as_of or engine.today(), lang)

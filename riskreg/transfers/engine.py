@@ -197,7 +197,7 @@ def source_for(
 # --- the transfers, classified in SQL -----------------------------------------------------------------------
 
 
-def _applies(sub: Any, system_id: ColumnElement[int]) -> ColumnElement[bool]:
+def _applies(sub: Any, system_id: Any) -> ColumnElement[bool]:
     """A live sub-processor serves the systems it is limited to, or every system of its vendor if none."""
     limits = subprocessor_system.c
     unlimited = not_(exists().where(limits.sub_processor_id == sub.id))
@@ -208,42 +208,36 @@ def _applies(sub: Any, system_id: ColumnElement[int]) -> ColumnElement[bool]:
 def _recipient_locations(system_ids: Sequence[int] | None) -> FromClause:
     """system, vendor, sub-processor (NULL for the vendor), country, kind, mechanism, DPF status, TIA."""
     vendor_loc = aliased(ProcessingLocation)
-    by_vendor = (
-        select(
-            System.id.label("system_id"),
-            Vendor.id.label("vendor_id"),
-            NO_SUB_PROCESSOR.label("sub_processor_id"),
-            vendor_loc.country_code.label("country_code"),
-            vendor_loc.kind.label("location_kind"),
-            Vendor.transfer_mechanism.label("mechanism"),
-            Vendor.dpf_status.label("dpf_status"),
-            Vendor.tia_on.label("tia_on"),
-        )
-        .select_from(
-            join(System, Vendor, Vendor.id == System.vendor_id).outerjoin(
-                vendor_loc, vendor_loc.vendor_id == Vendor.id
-            )
+    by_vendor = select(
+        System.id.label("system_id"),
+        Vendor.id.label("vendor_id"),
+        NO_SUB_PROCESSOR.label("sub_processor_id"),
+        vendor_loc.country_code.label("country_code"),
+        vendor_loc.kind.label("location_kind"),
+        Vendor.transfer_mechanism.label("mechanism"),
+        Vendor.dpf_status.label("dpf_status"),
+        Vendor.tia_on.label("tia_on"),
+    ).select_from(
+        join(System, Vendor, Vendor.id == System.vendor_id).outerjoin(
+            vendor_loc, vendor_loc.vendor_id == Vendor.id
         )
     )
     sub_loc = aliased(ProcessingLocation)
-    by_sub = (
-        select(
-            System.id,
-            SubProcessor.vendor_id,
-            SubProcessor.id,
-            sub_loc.country_code,
-            sub_loc.kind,
-            SubProcessor.transfer_mechanism,
-            SubProcessor.dpf_status,
-            SubProcessor.tia_on,
-        )
-        .select_from(
-            join(
-                System,
-                SubProcessor,
-                and_(SubProcessor.vendor_id == System.vendor_id, _applies(SubProcessor, System.id)),
-            ).outerjoin(sub_loc, sub_loc.sub_processor_id == SubProcessor.id)
-        )
+    by_sub = select(
+        System.id,
+        SubProcessor.vendor_id,
+        SubProcessor.id,
+        sub_loc.country_code,
+        sub_loc.kind,
+        SubProcessor.transfer_mechanism,
+        SubProcessor.dpf_status,
+        SubProcessor.tia_on,
+    ).select_from(
+        join(
+            System,
+            SubProcessor,
+            and_(SubProcessor.vendor_id == System.vendor_id, _applies(SubProcessor, System.id)),
+        ).outerjoin(sub_loc, sub_loc.sub_processor_id == SubProcessor.id)
     )
     if system_ids is not None:
         by_vendor = by_vendor.where(System.id.in_(system_ids))
@@ -435,34 +429,35 @@ def refresh(session: Session, on: dt.date | None = None) -> None:
     Runs in the caller's transaction; with no official version in force, the stored tables are left empty.
     """
     on = on or today()
-    transfer, exposure, verdict = Transfer.__table__, ExposureFinding.__table__, SystemAssessment.__table__
-    session.execute(delete(verdict))
-    session.execute(delete(exposure))
-    session.execute(delete(transfer))
-    version_id = _official_in_force_id(session, on)
-    if version_id is not None:
-        source = official_source(session, on)
+    for model in (SystemAssessment, ExposureFinding, Transfer):
+        session.execute(delete(model))
+    try:
+        source: ListSource | None = official_source(session, on)
+    except DomainError:
+        source = None
+    if source is not None:
         rows = transfer_rows(source).subquery()
         session.execute(
-            insert(transfer).from_select(
-                [transfer.c[c if c != "klass" else "class"] for c in TRANSFER_COLUMNS],
+            insert(Transfer).from_select(
+                [getattr(Transfer, c) for c in TRANSFER_COLUMNS],
                 select(*(rows.c[c] for c in TRANSFER_COLUMNS)),
             )
         )
         exp = exposure_rows().subquery()
         session.execute(
-            insert(exposure).from_select(
-                list(EXPOSURE_COLUMNS), select(*(exp.c[c] for c in EXPOSURE_COLUMNS))
+            insert(ExposureFinding).from_select(
+                [getattr(ExposureFinding, c) for c in EXPOSURE_COLUMNS],
+                select(*(exp.c[c] for c in EXPOSURE_COLUMNS)),
             )
         )
-        stored = select(
-            *(transfer.c[c] for c in ("system_id", "severity", "tia_on")), transfer.c["class"].label("klass")
-        ).subquery()
+        stored = select(Transfer.system_id, Transfer.severity, Transfer.tia_on, Transfer.klass).subquery()
         session.execute(
-            insert(verdict).from_select(
-                list(VERDICT_COLUMNS), _verdict_rows(stored, select(exposure).subquery())
+            insert(SystemAssessment).from_select(
+                [getattr(SystemAssessment, c) for c in VERDICT_COLUMNS],
+                _verdict_rows(stored, select(ExposureFinding).subquery()),
             )
         )
+    version_id = source.official_version_id if source is not None else None
     state = session.get(AssessmentState, STATE_ID)
     if state is None:
         state = AssessmentState(id=STATE_ID)
