@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from riskreg.countries.models import CountryListEntry
 from riskreg.transfers.models import SystemAssessment
@@ -108,30 +109,25 @@ def test_scenario_run_json_lists_only_the_systems_that_change(demo: Flask) -> No
     }
 
 
-def test_scenario_run_reads_only(demo: Flask) -> None:
+def official_data(app: Flask) -> tuple[list[Any], list[Any]]:
+    """The stored verdicts and the official list entries, to compare before and after."""
     from riskreg.extensions import db
 
-    with demo.app_context():
-        before = (
-            db.session.query(SystemAssessment.system_id, SystemAssessment.verdict)
-            .order_by(SystemAssessment.system_id)
-            .all(),
-            db.session.query(CountryListEntry.id, CountryListEntry.status)
-            .order_by(CountryListEntry.id)
-            .all(),
-        )
+    with app.app_context():
+        verdicts = db.session.execute(
+            select(SystemAssessment.system_id, SystemAssessment.verdict).order_by(SystemAssessment.system_id)
+        ).all()
+        entries = db.session.execute(
+            select(CountryListEntry.id, CountryListEntry.status).order_by(CountryListEntry.id)
+        ).all()
+    return verdicts, entries
+
+
+def test_scenario_run_reads_only(demo: Flask) -> None:
+    before = official_data(demo)
     table = run(demo, "scenario", "run", "dpf invalidated", "--lang", "en").output
     assert "Momentum – AI-tekstassistent: DPF (fragile) -> No basis" in table
-    with demo.app_context():
-        after = (
-            db.session.query(SystemAssessment.system_id, SystemAssessment.verdict)
-            .order_by(SystemAssessment.system_id)
-            .all(),
-            db.session.query(CountryListEntry.id, CountryListEntry.status)
-            .order_by(CountryListEntry.id)
-            .all(),
-        )
-    assert before == after and before[0]
+    assert official_data(demo) == before and before[0]
 
 
 def test_scenario_run_unknown_name_lists_the_scenarios(demo: Flask) -> None:
