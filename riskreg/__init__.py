@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from riskreg.countries.views import bp as countries_bp
     from riskreg.history.views import bp as history_bp
     from riskreg.main.views import bp as main_bp
+    from riskreg.scenarios.views import bp as scenarios_bp
     from riskreg.subprocessors.views import bp as subprocessors_bp
     from riskreg.systems.views import bp as systems_bp
     from riskreg.vendors.views import bp as vendors_bp
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         systems_bp,
         countries_bp,
+        scenarios_bp,
         bodies_bp,
         history_bp,
     ):

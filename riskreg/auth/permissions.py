@@ -16,6 +16,8 @@ class Permission(StrEnum):
     EDIT_DPIA = "edit_dpia"
     RECORD_DECISION = "record_decision"
     MANAGE_COUNTRY_LISTS = "manage_country_lists"
+    #: Create the "what if" country lists beside the official one (DESIGN §1: dpo).
+    MANAGE_SCENARIOS = "manage_scenarios"
     MANAGE_BODIES = "manage_bodies"
     MANAGE_USERS = "manage_users"
     VIEW_GLOBAL_HISTORY = "view_global_history"
@@ -25,7 +27,12 @@ class Permission(StrEnum):
 
 _READ = {Permission.AUTHENTICATED, Permission.READ, Permission.EXPORT}
 _SECURITY = _READ | {Permission.EDIT_REGISTER}
-_DPO = _SECURITY | {Permission.EDIT_DPIA, Permission.RECORD_DECISION, Permission.VIEW_GLOBAL_HISTORY}
+_DPO = _SECURITY | {
+    Permission.EDIT_DPIA,
+    Permission.RECORD_DECISION,
+    Permission.VIEW_GLOBAL_HISTORY,
+    Permission.MANAGE_SCENARIOS,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),

@@ -20,6 +20,7 @@ ALL = frozenset(Role)
 EDITORS = frozenset({Role.ADMIN, Role.SECURITY, Role.DPO})
 ADMIN = frozenset({Role.ADMIN})
 HISTORY = frozenset({Role.ADMIN, Role.DPO})
+SCENARIO_MANAGERS = frozenset({Role.ADMIN, Role.DPO})
 PUBLIC = None
 
 #: endpoint -> roles allowed (None: public).
@@ -61,6 +62,9 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "countries.list_view": ALL,
     "countries.exposure": ALL,
     "countries.version_new": ADMIN,
+    "scenarios.index": ALL,
+    "scenarios.view": ALL,
+    "scenarios.new": SCENARIO_MANAGERS,
     "bodies.index": ALL,
     "bodies.new": ADMIN,
     "bodies.edit": ADMIN,
@@ -103,6 +107,7 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
         db.session.commit()
         official = db.session.query(CountryList).first()
         assert official is not None
+        scenario = db.session.query(CountryList).filter_by(name="DPF invalidated").one()
         return {
             "vendor_id": vendor.id,
             "system_id": system.id,
@@ -112,6 +117,7 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
             "supervision_id": supervision.id,
             "body_id": body.id,
             "list_id": official.id,
+            "scenario_id": scenario.id,
             "entity_type": "vendor",
             "entity_id": vendor.id,
             "direction": "up",

@@ -1,0 +1,1 @@
+"""Scenarios: "what if" country lists beside the official one, and the report of what they change."""

@@ -1,0 +1,112 @@
+"""Pages of the scenarios area: the scenarios, one scenario's impact report, a new scenario."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from riskreg.auth.permissions import Permission, requires
+from riskreg.errors import DomainError
+from riskreg.extensions import db
+from riskreg.forms import country_choices, select_choices
+from riskreg.i18n import current_language, date_filter
+from riskreg.scenarios import services
+from riskreg.scenarios.forms import ScenarioForm
+from riskreg.transfers import engine
+
+bp = Blueprint("scenarios", __name__, url_prefix="/scenarios")
+
+#: Where a service's refusal is shown on the form.
+ERROR_FIELDS = {"note": "description", "entries": "overrides"}
+
+
+@bp.route("/")
+@requires(Permission.READ)
+def index():  # type: ignore[no-untyped-def]
+    today = engine.today()
+    summaries = services.scenario_overview(db.session, today, current_language())
+    return render_template("scenarios/index.html", summaries=summaries, today=today)
+
+
+def _as_of(today: dt.date) -> dt.date:
+    value = request.args.get("as_of", "").strip()
+    if not value:
+        return today
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        flash(_("Not a date: %(value)s. Showing the impact today.", value=value), "error")
+        return today
+
+
+@bp.route("/<int:scenario_id>")
+@requires(Permission.READ)
+def view(scenario_id: int):  # type: ignore[no-untyped-def]
+    scenario = services.load_scenario(db.session, scenario_id)
+    if scenario is None:
+        abort(404)
+    lang = current_language()
+    today = engine.today()
+    as_of = _as_of(today)
+    report, error = None, None
+    try:
+        report = services.impact_report(db.session, scenario, as_of, lang)
+    except DomainError as exc:
+        if as_of == today:
+            error = exc.message
+        else:
+            flash(
+                _(
+                    "%(reason)s Showing the impact today, %(today)s.",
+                    reason=exc.message,
+                    today=date_filter(today),
+                ),
+                "error",
+            )
+            as_of = today
+            try:
+                report = services.impact_report(db.session, scenario, as_of, lang)
+            except DomainError as again:
+                error = again.message
+    return render_template(
+        "scenarios/view.html",
+        scenario=scenario,
+        report=report,
+        error=error,
+        as_of=as_of,
+        today=today,
+        overrides=services.overrides(services.newest_version(scenario), lang),
+        lang=lang,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_SCENARIOS)
+def new():  # type: ignore[no-untyped-def]
+    form = ScenarioForm()
+    if request.method == "GET":
+        form.effective_on.data = engine.today()
+    choices = select_choices(country_choices())
+    for row in form.overrides:
+        row.form.country_code.choices = choices
+    if form.validate_on_submit():
+        try:
+            scenario = services.create_scenario(
+                db.session,
+                form.name.data or "",
+                form.description.data or "",
+                form.effective_on.data,  # type: ignore[arg-type]
+                form.override_mapping(),
+                created_by_id=current_user.id,
+            )
+        except DomainError as exc:
+            name = ERROR_FIELDS.get(exc.field or "", exc.field or "name")
+            target = getattr(form, name, None) or form.name
+            target.errors = [*target.errors, exc.message]
+        else:
+            flash(_("Scenario %(name)s created.", name=scenario.name), "success")
+            return redirect(url_for("scenarios.view", scenario_id=scenario.id))
+    return render_template("scenarios/new.html", form=form), 400 if form.errors else 200
