@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from riskreg.countries.services import NOTE_MAX
 from riskreg.enums import CountryStatus
@@ -35,7 +35,7 @@ class ScenarioForm(FlaskForm):
         description=_l("What the scenario assumes and why it is worth asking."),
     )
     effective_on = DateField(
-        _l("In force from"), validators=[DataRequired(message=_l("The effective date is required."))]
+        _l("In force from"), validators=[InputRequired(message=_l("The effective date is required."))]
     )
     overrides = FieldList(FormField(OverrideForm), min_entries=OVERRIDE_ROWS)
 
