@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from flask_babel import gettext as _
-from sqlalchemy import CompoundSelect, Select, case, func, or_, select
+from sqlalchemy import CompoundSelect, FromClause, Select, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion
@@ -21,13 +21,16 @@ from riskreg.enums import (
     DataSubject,
     LegalBasis,
     LocationKind,
+    Outcome,
     SubjectVolume,
     SystemStatus,
+    TransferClass,
 )
 from riskreg.errors import DomainError
 from riskreg.listing import contains
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import Department, System, system_department
+from riskreg.transfers import engine
 from riskreg.vendors.models import (
     DataProcessingAgreement,
     ProcessingLocation,
@@ -266,6 +269,8 @@ class SystemFilter:
     vendor_id: int | None = None
     country: str = ""
     archived: bool = False
+    verdict: TransferClass | None = None
+    outcome: Outcome | None = None
 
 
 def systems_in_country(country: str) -> CompoundSelect:
@@ -305,15 +310,18 @@ SORTS: dict[str, Any] = {
     "review": System.next_review_on,
     "journal": System.journal_number,
 }
+#: Sort keys on the verdict row of each system (bound to the verdicts of the page's list in the query).
+VERDICT_SORTS = ("verdict", "outcome")
+LIST_SORTS: dict[str, Any] = {**SORTS, **dict.fromkeys(VERDICT_SORTS)}
 
 
-def system_list_query(flt: SystemFilter, sort: str) -> Select[Any]:
-    """The systems matching ``flt`` in ``sort`` order, with what the list shows eager-loaded."""
-    stmt = (
-        select(System)
-        .join(System.vendor)
-        .options(selectinload(System.vendor), selectinload(System.departments))
-    )
+def list_verdicts(source: engine.ListSource | None) -> FromClause:
+    """One verdict row per system: stored for today (``source`` None) or computed for ``source``."""
+    return engine.verdicts(source, name="list_verdict")
+
+
+def _filtered(stmt: Select[Any], flt: SystemFilter, verdicts: FromClause) -> Select[Any]:
+    """``stmt`` (System joined to its vendor and verdict row) narrowed by every filter but the verdict."""
     if not flt.archived:
         stmt = stmt.where(System.is_archived.is_(False))
     if flt.q:
@@ -339,10 +347,81 @@ def system_list_query(flt: SystemFilter, sort: str) -> Select[Any]:
         )
     if flt.country:
         stmt = stmt.where(System.id.in_(systems_in_country(flt.country)))
-    column = SORTS[sort.lstrip("-")]
+    if flt.outcome is not None:
+        stmt = stmt.where(verdicts.c.outcome == flt.outcome.value)
+    return stmt
+
+
+def system_list_query(flt: SystemFilter, sort: str, source: engine.ListSource | None = None) -> Select[Any]:
+    """The systems matching ``flt`` in ``sort`` order, with what the list shows eager-loaded.
+
+    Verdicts are the stored ones when ``source`` is None, else computed under ``source``; a system with no
+    verdict row matches no verdict or outcome filter and sorts last by verdict.
+    """
+    verdicts = list_verdicts(source)
+    stmt = _filtered(
+        select(System)
+        .join(System.vendor)
+        .outerjoin(verdicts, verdicts.c.system_id == System.id)
+        .options(selectinload(System.vendor), selectinload(System.departments)),
+        flt,
+        verdicts,
+    )
+    if flt.verdict is not None:
+        stmt = stmt.where(verdicts.c.verdict == flt.verdict.value)
+    sorts = {
+        **SORTS,
+        "verdict": verdicts.c.severity,
+        "outcome": case({o.value: o.severity for o in Outcome}, value=verdicts.c.outcome),
+    }
+    column = sorts[sort.lstrip("-")]
     order = column.desc() if sort.startswith("-") else column.asc()
     # Systems without a review date go last either way (SQLite and PostgreSQL disagree otherwise).
     return stmt.order_by(order.nulls_last(), System.name, System.id)
+
+
+def verdict_counts(
+    session: Session, flt: SystemFilter, source: engine.ListSource | None = None
+) -> dict[TransferClass, int]:
+    """How many systems matching every filter of ``flt`` but the verdict have each verdict (one GROUP BY)."""
+    verdicts = list_verdicts(source)
+    stmt = _filtered(
+        select(verdicts.c.verdict, func.count())
+        .select_from(System)
+        .join(System.vendor)
+        .join(verdicts, verdicts.c.system_id == System.id),
+        flt,
+        verdicts,
+    ).group_by(verdicts.c.verdict)
+    counts = dict.fromkeys(TransferClass, 0)
+    for verdict, n in session.execute(stmt):
+        counts[TransferClass(verdict)] += n
+    return counts
+
+
+@dataclass(frozen=True)
+class VerdictMark:
+    verdict: TransferClass
+    outcome: Outcome
+    tia_missing: bool
+
+
+def verdict_marks(
+    session: Session, system_ids: Sequence[int], source: engine.ListSource | None = None
+) -> dict[int, VerdictMark]:
+    """system id -> its verdict, outcome and missing TIA, for the systems on one page (one query)."""
+    if not system_ids:
+        return {}
+    verdicts = engine.verdicts(source, list(system_ids), name="page_verdict")
+    rows = session.execute(
+        select(verdicts.c.system_id, verdicts.c.verdict, verdicts.c.outcome, verdicts.c.tia_missing).where(
+            verdicts.c.system_id.in_(list(system_ids))
+        )
+    )
+    return {
+        sid: VerdictMark(TransferClass(verdict), Outcome(outcome), bool(tia))
+        for sid, verdict, outcome, tia in rows
+    }
 
 
 def filter_options(session: Session) -> tuple[list[Department], list[tuple[int, str]]]:

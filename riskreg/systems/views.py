@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TypeVar
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from riskreg.auth.permissions import Permission, requires
-from riskreg.enums import AiActClass, DataCategory, DataSubject, LegalBasis, SubjectVolume, SystemStatus
+from riskreg.enums import (
+    AiActClass,
+    DataCategory,
+    DataSubject,
+    LegalBasis,
+    Outcome,
+    SubjectVolume,
+    SystemStatus,
+    TransferClass,
+)
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.forms import country_choices, select_choices
 from riskreg.i18n import current_language
 from riskreg.listing import paginate, sort_key
-from riskreg.systems import services
+from riskreg.systems import assessment, services
 from riskreg.systems.forms import SystemForm
 from riskreg.systems.models import System
+from riskreg.transfers import engine
 
 bp = Blueprint("systems", __name__, url_prefix="/systems")
+EnumT = TypeVar("EnumT", bound=StrEnum)
 
 
 def _int_arg(name: str) -> int | None:
@@ -24,9 +38,25 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _enum_arg(name: str, enum_cls: type[EnumT]) -> EnumT | None:
+    value = request.args.get(name, "")
+    return enum_cls(value) if value in enum_cls._value2member_map_ else None
+
+
+def _source_choice(lang: str) -> assessment.SourceChoice:
+    """The list asked for by ``as_of`` and ``scenario``; what could not be used is flashed."""
+    choice = assessment.choose_source(
+        db.session, request.args.get("as_of", ""), request.args.get("scenario", ""), lang
+    )
+    for message in choice.messages:
+        flash(message, "warning")
+    return choice
+
+
 @bp.route("/")
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
+    engine.ensure_current(db.session)
     status = request.args.get("status", "")
     flt = services.SystemFilter(
         q=request.args.get("q", "").strip(),
@@ -35,9 +65,14 @@ def index():  # type: ignore[no-untyped-def]
         vendor_id=_int_arg("vendor"),
         country=request.args.get("country", "").strip().upper()[:2],
         archived=request.args.get("archived") == "1",
+        verdict=_enum_arg("verdict", TransferClass),
+        outcome=_enum_arg("outcome", Outcome),
     )
-    sort = sort_key(services.SORTS, "name")
-    page = paginate(services.system_list_query(flt, sort))
+    choice = _source_choice(current_language())
+    # Today's official list: the stored verdicts; another date or a scenario: computed now.
+    source = choice.source if choice.is_computed else None
+    sort = sort_key(services.LIST_SORTS, "name")
+    page = paginate(services.system_list_query(flt, sort, source))
     departments, vendors = services.filter_options(db.session)
     return render_template(
         "systems/index.html",
@@ -48,6 +83,12 @@ def index():  # type: ignore[no-untyped-def]
         departments=departments,
         vendors=vendors,
         countries=country_choices(optional=False),
+        choice=choice,
+        counts=services.verdict_counts(db.session, flt, source),
+        marks=services.verdict_marks(db.session, [s.id for s in page.items], source),
+        classes=list(TransferClass),
+        outcomes=list(Outcome),
+        lang=current_language(),
     )
 
 
@@ -59,6 +100,16 @@ def view(system_id: int):  # type: ignore[no-untyped-def]
     if picture is None:
         abort(404)
     return render_template("systems/view.html", p=picture, s=picture.system, lang=lang)
+
+
+@bp.route("/<int:system_id>/transfers")
+@requires(Permission.READ)
+def transfers(system_id: int):  # type: ignore[no-untyped-def]
+    engine.ensure_current(db.session)
+    system = db.get_or_404(System, system_id)
+    lang = current_language()
+    tab = assessment.transfers_tab(db.session, system, _source_choice(lang), lang)
+    return render_template("systems/transfers.html", t=tab, s=system, lang=lang)
 
 
 def _prepare(form: SystemForm, system: System | None) -> None:

@@ -58,6 +58,7 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "systems.new": EDITORS,
     "systems.edit": EDITORS,
     "systems.archive": EDITORS,
+    "systems.transfers": ALL,
     "countries.index": ALL,
     "countries.list_view": ALL,
     "countries.exposure": ALL,

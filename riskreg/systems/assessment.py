@@ -1,0 +1,120 @@
+"""Which list a page classifies against (as of a date, with a scenario); a system's Transfers tab. No Flask.
+
+The pages take the date and the scenario as text from the query string; a bad date, a date before the first
+official version or an unknown scenario falls back to today's official list with a message for the reader,
+never an error page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from riskreg.catalogue import translate
+from riskreg.countries.models import Country, CountryList
+from riskreg.errors import DomainError
+from riskreg.systems.models import System
+from riskreg.transfers import engine
+from riskreg.vocabulary import N_
+
+
+@dataclass
+class SourceChoice:
+    """The list a page uses, what the reader asked for, and why it differs if it does."""
+
+    source: engine.ListSource | None  # None: not even today's official list exists
+    as_of: dt.date
+    scenario: CountryList | None
+    scenarios: list[CountryList]
+    asked_on: dt.date | None  # the date the reader asked for, if it is the one used
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def is_computed(self) -> bool:
+        """A date or a scenario was asked for and used: pages compute instead of reading stored rows."""
+        return self.source is not None and (self.asked_on is not None or self.scenario is not None)
+
+    @property
+    def scenario_id(self) -> int | None:
+        return self.scenario.id if self.scenario is not None else None
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A YYYY-MM-DD date, or None if ``text`` is not one."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def choose_source(
+    session: Session, as_of_text: str, scenario_text: str, lang: str, today: dt.date | None = None
+) -> SourceChoice:
+    """The list in force on ``as_of_text`` with the scenario ``scenario_text`` (an id or a name) on top.
+
+    Empty texts mean today and no scenario. Whatever cannot be used is dropped with a message, in this
+    order: the date (back to today), then the scenario.
+    """
+    today = today or engine.today()
+    messages: list[str] = []
+    as_of = today
+    asked_date = False
+    if as_of_text.strip():
+        day = parse_day(as_of_text)
+        if day is None:
+            messages.append(
+                translate(
+                    lang,
+                    N_("%(value)s is not a date (YYYY-MM-DD); showing the list in force today."),
+                    value=as_of_text.strip()[:40],
+                )
+            )
+        else:
+            as_of, asked_date = day, True
+    scenarios = engine.scenario_lists(session)
+    scenario = None
+    if scenario_text.strip():
+        text = scenario_text.strip()
+        key: str | int = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
+        try:
+            scenario = engine.find_scenario(session, key, lang)
+        except DomainError as exc:
+            messages.append(exc.message)
+    asked = (as_of, scenario)
+    source = None
+    for day, what_if in dict.fromkeys([asked, (today, scenario), (today, None)]):
+        try:
+            source = engine.source_for(session, day, what_if, lang)
+        except DomainError as exc:
+            messages.append(exc.message)
+            continue
+        as_of, scenario = day, what_if
+        break
+    if source is not None and (as_of, scenario) != asked:
+        messages.append(translate(lang, N_("Showing the list in force today instead.")))
+    asked_on = as_of if asked_date and source is not None and as_of == asked[0] else None
+    return SourceChoice(source, as_of, scenario, scenarios, asked_on, messages)
+
+
+@dataclass
+class TransfersTab:
+    """What a system's Transfers tab shows."""
+
+    system: System
+    choice: SourceChoice
+    assessment: engine.Assessment | None  # None without a list to classify against
+    countries: dict[str, str]  # code -> name in the reader's language
+
+
+def transfers_tab(session: Session, system: System, choice: SourceChoice, lang: str) -> TransfersTab:
+    """The system's transfers and exposure findings under the chosen list, with country names in ``lang``."""
+    assessment = None
+    if choice.source is not None:
+        found = engine.assess(session, choice.source, [system.id])
+        assessment = found[0] if found else engine.Assessment(system.id, system.name)
+    column = Country.name_da if lang == "da" else Country.name_en
+    countries = {code: name for code, name in session.execute(select(Country.code, column))}
+    return TransfersTab(system, choice, assessment, countries)
