@@ -279,7 +279,7 @@ def test_the_form_in_danish(login: Callable[..., FlaskClient]) -> None:
     page = text(login(Role.DPO).get("/scenarios/new"))
     assert "Nyt scenarie" in page
     refused = text(post_form(login(Role.DPO), "/scenarios/new", form(name="")))
-    assert "Navnet skal udfyldes." in refused
+    assert "Navnet skal angives." in refused
 
 
 @pytest.mark.parametrize(
