@@ -52,12 +52,12 @@ def overrides(version: CountryListVersion | None, lang: str) -> list[Override]:
     return sorted(found, key=lambda o: o.country.casefold())
 
 
-def _with_entries() -> list[object]:
-    return [
-        selectinload(CountryList.versions)
-        .selectinload(CountryListVersion.entries)
-        .joinedload(CountryListEntry.country)
-    ]
+#: Load a list's versions, their entries and the entries' countries with the list.
+WITH_ENTRIES = (
+    selectinload(CountryList.versions)
+    .selectinload(CountryListVersion.entries)
+    .joinedload(CountryListEntry.country)
+)
 
 
 def load_scenario(session: Session, scenario_id: int) -> CountryList | None:
@@ -65,7 +65,7 @@ def load_scenario(session: Session, scenario_id: int) -> CountryList | None:
     return session.scalar(
         select(CountryList)
         .where(CountryList.id == scenario_id, CountryList.kind == CountryListKind.SCENARIO)
-        .options(*_with_entries())
+        .options(WITH_ENTRIES)
     )
 
 
@@ -79,7 +79,7 @@ def scenario_overview(session: Session, on: dt.date, lang: str) -> list[Scenario
     scenarios = session.scalars(
         select(CountryList)
         .where(CountryList.kind == CountryListKind.SCENARIO)
-        .options(*_with_entries())
+        .options(WITH_ENTRIES)
         .order_by(CountryList.name)
     ).all()
     summaries = []
