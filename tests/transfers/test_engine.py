@@ -1,0 +1,289 @@
+"""The SQL engine on the demo register: the three cases of DESIGN §2 and the preset scenario.
+
+And its agreement with the Python rules for every transfer and every stored verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from riskreg.countries.models import CountryListEntry
+from riskreg.enums import (
+    CountryStatus,
+    DpfStatus,
+    EntityRole,
+    ExposureLevel,
+    LocationKind,
+    Outcome,
+    TransferClass,
+    TransferMechanism,
+)
+from riskreg.systems.models import System
+from riskreg.transfers import engine, rules
+from riskreg.transfers.models import SystemAssessment, Transfer
+from riskreg.vendors.models import SubProcessor
+from tests.transfers.helpers import by_name, stored, today, update_sub
+
+C = TransferClass
+CAPCUT = "CapCut Pro"
+CANVA = "Canva via SkoleTube"
+MOMENTUM_AI = "Momentum – AI-tekstassistent"
+MICROSOFT = "Microsoft Ireland Operations Ltd"
+
+
+def assessment(session: Session, name: str, source: engine.ListSource | None = None) -> engine.Assessment:
+    system = by_name(session, System, name)
+    (found,) = engine.assess(session, source or engine.official_source(session, today()), [system.id])
+    assert found.system == name
+    return found
+
+
+def stored_row(session: Session, name: str) -> SystemAssessment:
+    system = by_name(session, System, name)
+    session.expire_all()
+    return session.get(SystemAssessment, system.id)
+
+
+def dpf_invalidated(session: Session) -> engine.ListSource:
+    return engine.source_for(session, today(), engine.find_scenario(session, "DPF invalidated"))
+
+
+# --- the three cases ----------------------------------------------------------------------------------------
+
+
+def test_capcut_is_unknown_and_exposed_to_china(demo_db: Session) -> None:
+    a = assessment(demo_db, CAPCUT)
+    assert a.verdict == C.UNKNOWN
+    assert a.outcome == Outcome.NOT_ACCEPTABLE
+    # No processing country is known: one transfer, with no country, by the first rule.
+    assert [(t.recipient, t.country_code, t.rule, t.klass) for t in a.transfers] == [
+        ("ByteDance", None, "country_unknown", C.UNKNOWN)
+    ]
+    assert [(e.entity, e.role, e.country_code, e.level) for e in a.exposure] == [
+        ("ByteDance Ltd.", EntityRole.VENDOR_PARENT, "CN", ExposureLevel.VERY_HIGH)
+    ]
+    assert any("National Intelligence Law" in law for law in a.exposure[0].laws)
+    assert "ByteDance Ltd." in a.exposure[0].reason_da and "Kina" in a.exposure[0].reason_da
+    assert "China" in a.exposure[0].reason_en
+    row = stored_row(demo_db, CAPCUT)
+    assert (row.verdict, row.outcome, row.exposure, row.transfer_count) == (
+        C.UNKNOWN,
+        Outcome.NOT_ACCEPTABLE,
+        ExposureLevel.VERY_HIGH,
+        1,
+    )
+
+
+def test_capcut_stays_not_acceptable_on_exposure_alone(demo_db: Session) -> None:
+    """Even if ByteDance stored everything in the EU, the owner in China makes it not acceptable."""
+    from tests.transfers.helpers import update_vendor
+
+    bytedance = by_name(demo_db, System, CAPCUT).vendor
+    update_vendor(demo_db, bytedance, [("IE", LocationKind.PROCESSING)])
+    a = assessment(demo_db, CAPCUT)
+    assert a.verdict == C.EEA
+    assert a.outcome == Outcome.NOT_ACCEPTABLE
+    row = stored_row(demo_db, CAPCUT)
+    assert (row.verdict, row.outcome) == (C.EEA, Outcome.NOT_ACCEPTABLE)
+
+
+def test_canva_via_skoletube_has_no_basis_for_four_recipients(demo_db: Session) -> None:
+    a = assessment(demo_db, CANVA)
+    assert a.verdict == C.NO_BASIS
+    assert a.outcome == Outcome.NOT_ACCEPTABLE
+    found = {(t.recipient, t.country_code): (t.klass, t.rule) for t in a.transfers}
+    assert found == {
+        ("SkoleTube", "DK"): (C.EEA, "eea"),
+        ("Canva Pty Ltd", "AU"): (C.NO_BASIS, "no_basis"),
+        ("Philippines support and operations entity", "PH"): (C.NO_BASIS, "no_basis"),
+        ("US content delivery provider", "US"): (C.NO_BASIS, "dpf_not_active"),
+        ("US analytics provider", "US"): (C.NO_BASIS, "dpf_not_active"),
+    }
+    # Worst first, the vendor's own row last.
+    assert a.transfers[-1].recipient == "SkoleTube"
+    au = next(t for t in a.transfers if t.country_code == "AU")
+    assert "Canva Pty Ltd" in au.reason_en and "Australia" in au.reason_en and "None" in au.reason_en
+    assert "Canva Pty Ltd" in au.reason_da and "Australien" in au.reason_da and "Ingen" in au.reason_da
+    us = next(t for t in a.transfers if t.recipient == "US analytics provider")
+    assert "Data Privacy Framework" in us.reason_en and "not listed" in us.reason_en
+    # A US exposure: the two US sub-processors are under US jurisdiction.
+    assert {(e.entity, e.country_code) for e in a.exposure} == {
+        ("US content delivery provider", "US"),
+        ("US analytics provider", "US"),
+    }
+    row = stored_row(demo_db, CANVA)
+    assert (row.verdict, row.outcome, row.transfer_count) == (C.NO_BASIS, Outcome.NOT_ACCEPTABLE, 5)
+
+
+def test_momentum_ai_is_dpf_for_microsoft_with_us_exposure(demo_db: Session) -> None:
+    a = assessment(demo_db, MOMENTUM_AI)
+    assert a.verdict == C.DPF
+    assert a.outcome == Outcome.ATTENTION
+    found = {(t.recipient, t.country_code, t.kind): (t.klass, t.rule) for t in a.transfers}
+    assert found == {
+        ("Momentum-leverandøren", "DK", LocationKind.PROCESSING): (C.EEA, "eea"),
+        (MICROSOFT, "IE", LocationKind.PROCESSING): (C.EEA, "eea"),
+        (MICROSOFT, "NL", LocationKind.PROCESSING): (C.EEA, "eea"),
+        (MICROSOFT, "US", LocationKind.SUPPORT): (C.DPF, "dpf_active"),
+    }
+    assert a.transfers[0].reason_en.startswith(f"{MICROSOFT} has support access from United States.")
+    assert [(e.entity, e.role, e.country_code, e.level) for e in a.exposure] == [
+        ("Microsoft Corporation", EntityRole.SUB_PROCESSOR_PARENT, "US", ExposureLevel.HIGH)
+    ]
+    row = stored_row(demo_db, MOMENTUM_AI)
+    assert (row.verdict, row.outcome, row.exposure) == (C.DPF, Outcome.ATTENTION, ExposureLevel.HIGH)
+    # Microsoft is limited to the AI assistant: Momentum itself has only its vendor in Denmark.
+    momentum = assessment(demo_db, "Momentum")
+    assert (momentum.verdict, momentum.outcome, momentum.exposure) == (C.EEA, Outcome.ACCEPTABLE, [])
+
+
+def test_momentum_ai_under_dpf_invalidated_has_no_basis(demo_db: Session) -> None:
+    source = dpf_invalidated(demo_db)
+    a = assessment(demo_db, MOMENTUM_AI, source)
+    assert a.verdict == C.NO_BASIS
+    assert a.outcome == Outcome.NOT_ACCEPTABLE
+    (us,) = [t for t in a.transfers if t.country_code == "US"]
+    assert (us.recipient, us.klass, us.rule) == (MICROSOFT, C.NO_BASIS, "no_basis")
+    assert "DPF invalidated" in us.reason_en
+    # The stored (official) verdict is still dpf.
+    assert stored_row(demo_db, MOMENTUM_AI).verdict == C.DPF
+
+
+def test_scenario_impact_of_dpf_invalidated_on_the_demo(demo_db: Session) -> None:
+    scenario = engine.find_scenario(demo_db, "dpf INVALIDATED")
+    _base, what_if, changes = engine.scenario_impact(demo_db, scenario, today())
+    assert what_if.scenario_name == "DPF invalidated"
+    assert {(c.system, c.before, c.after, c.after_outcome) for c in changes} == {
+        (MOMENTUM_AI, C.DPF, C.NO_BASIS, Outcome.NOT_ACCEPTABLE),
+        ("Adobe Creative Cloud", C.DPF, C.NO_BASIS, Outcome.NOT_ACCEPTABLE),
+    }
+    momentum = next(c for c in changes if c.system == MOMENTUM_AI)
+    assert [(b.recipient, b.country_code, b.klass, a.klass) for b, a in momentum.transfers] == [
+        (MICROSOFT, "US", C.DPF, C.NO_BASIS)
+    ]
+
+
+def test_momentum_ai_with_scc_for_microsoft_is_safeguarded_without_the_dpf(demo_db: Session) -> None:
+    microsoft = by_name(demo_db, SubProcessor, MICROSOFT)
+    update_sub(demo_db, microsoft, transfer_mechanism=TransferMechanism.SCC)
+    # Under the official list the active DPF listing still wins over the SCC.
+    assert assessment(demo_db, MOMENTUM_AI).verdict == C.DPF
+    assert stored_row(demo_db, MOMENTUM_AI).verdict == C.DPF
+    a = assessment(demo_db, MOMENTUM_AI, dpf_invalidated(demo_db))
+    assert a.verdict == C.SAFEGUARDED
+    (us,) = [t for t in a.transfers if t.country_code == "US"]
+    assert (us.rule, us.mechanism, us.tia_on, us.tia_missing) == (
+        "scc_bcr",
+        TransferMechanism.SCC,
+        dt.date(2026, 3, 10),
+        False,
+    )
+    # Exposure to the US remains: attention, not acceptable only by the transfer class.
+    assert a.outcome == Outcome.ATTENTION
+    # With the DPF listing lapsed too, the SCC carries the transfer under the official list.
+    update_sub(demo_db, microsoft, dpf_status=DpfStatus.INACTIVE)
+    assert assessment(demo_db, MOMENTUM_AI).verdict == C.SAFEGUARDED
+    assert stored_row(demo_db, MOMENTUM_AI).verdict == C.SAFEGUARDED
+
+
+def test_no_system_is_left_without_a_stored_verdict(demo_db: Session) -> None:
+    systems = set(demo_db.scalars(select(System.id)))
+    assert systems and set(stored(demo_db)) == systems
+
+
+# --- the SQL engine agrees with the Python rules ----------------------------------------------------------
+
+
+def python_class(statuses: dict[str, CountryStatus], t: engine.TransferFinding) -> rules.Rule:
+    facts = rules.Facts(
+        country=t.country_code,
+        status=statuses.get(t.country_code) if t.country_code else None,
+        mechanism=t.mechanism,
+        dpf_status=t.dpf_status,
+    )
+    return rules.classify(facts)
+
+
+def check_agreement(session: Session, source: engine.ListSource, overrides: dict[str, CountryStatus]) -> int:
+    """Every transfer's SQL rule is the Python rule; every Assessment's verdict is the worst class."""
+    entries = session.scalars(
+        select(CountryListEntry).where(CountryListEntry.list_version_id == source.official_version_id)
+    )
+    statuses = {e.country_code: e.status for e in entries} | overrides
+    n = 0
+    for a in engine.assess(session, source):
+        assert a.transfers, a.system
+        for t in a.transfers:
+            expected = python_class(statuses, t)
+            assert (t.rule, t.klass) == (expected.id, expected.klass), (a.system, t)
+            n += 1
+        assert a.verdict == rules.verdict(python_class(statuses, t).klass for t in a.transfers)
+    return n
+
+
+def test_every_demo_transfer_is_classified_as_in_python(demo_db: Session) -> None:
+    n = check_agreement(demo_db, engine.official_source(demo_db, today()), {})
+    assert n >= 25
+    assert check_agreement(demo_db, dpf_invalidated(demo_db), {"US": CountryStatus.NONE}) == n
+
+
+def test_stored_transfers_and_verdicts_are_what_assess_computes(demo_db: Session) -> None:
+    from riskreg.demo.generate import generate_register
+
+    generate_register(demo_db, 150, seed=7)
+    source = engine.official_source(demo_db, today())
+    assessments = engine.assess(demo_db, source)
+    assert len(assessments) > 150
+    check_agreement(demo_db, source, {})
+    rows = stored(demo_db)
+    assert set(rows) == {a.system_id for a in assessments}
+    for a in assessments:
+        verdict, outcome, exposure, tia_missing, count = rows[a.system_id]
+        assert (verdict, outcome, exposure, tia_missing, count) == (
+            a.verdict,
+            a.outcome,
+            a.worst_exposure,
+            a.tia_missing,
+            len(a.transfers),
+        ), a.system
+    stored_rules = sorted(
+        (t.system_id, t.vendor_id, t.sub_processor_id or 0, t.country_code or "", t.rule)
+        for t in demo_db.scalars(select(Transfer))
+    )
+    computed = sorted(
+        (a.system_id, t.vendor_id, t.sub_processor_id or 0, t.country_code or "", t.rule)
+        for a in assessments
+        for t in a.transfers
+    )
+    assert stored_rules == computed
+    # The generated register is varied enough to reach most rules.
+    assert len({r[-1] for r in stored_rules}) >= 7
+
+
+def test_verdicts_for_a_source_match_the_stored_ones_for_today(demo_db: Session) -> None:
+    computed = engine.verdicts(engine.official_source(demo_db, today()))
+    rows = {r.system_id: (r.verdict, r.outcome) for r in demo_db.execute(select(computed))}
+    assert rows == {k: (v[0].value, v[1].value) for k, v in stored(demo_db).items()}
+
+
+def test_class_counts_of_the_demo(demo_db: Session) -> None:
+    counts = engine.class_counts(demo_db, select(System.id))
+    assert counts[C.UNKNOWN] == 1  # CapCut
+    assert counts[C.DPF] == 2  # Adobe, Momentum AI
+    assert counts[C.NO_BASIS] == 1  # Canva via SkoleTube
+    assert sum(counts.values()) == len(stored(demo_db))
+    after = engine.class_counts(demo_db, select(System.id), dpf_invalidated(demo_db))
+    assert (after[C.DPF], after[C.NO_BASIS]) == (0, 3)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_unknown_scenario_names_the_scenarios_there_are(demo_db: Session, lang: str) -> None:
+    from riskreg.errors import DomainError
+
+    with pytest.raises(DomainError) as caught:
+        engine.find_scenario(demo_db, "Schrems IV", lang)
+    assert "Schrems IV" in str(caught.value) and "DPF invalidated" in str(caught.value)
