@@ -144,7 +144,7 @@ def stored_transfers(session: Session) -> list[tuple[Any, ...]]:
             t.sub_processor_id or 0,
             t.country_code or "",
             str(t.location_kind),
-            t.klass,
+            t.rule,
         )
         for t in session.scalars(select(Transfer))
     )
