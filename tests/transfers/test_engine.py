@@ -287,3 +287,42 @@ def test_unknown_scenario_names_the_scenarios_there_are(demo_db: Session, lang: 
     with pytest.raises(DomainError) as caught:
         engine.find_scenario(demo_db, "Schrems IV", lang)
     assert "Schrems IV" in str(caught.value) and "DPF invalidated" in str(caught.value)
+
+
+#: Countries whose official statuses cover EU, EEA, adequacy, partial (DPF and not) and none; the scenario
+#: gives each of them another status, so that every country is seen under at least two.
+EVERY_STATUS = ("DK", "NO", "JP", "US", "CA", "AU")
+SHUFFLED = {
+    "DK": CountryStatus.NONE,
+    "NO": CountryStatus.EU,
+    "JP": CountryStatus.PARTIAL,
+    "US": CountryStatus.ADEQUACY,
+    "CA": CountryStatus.NONE,
+    "AU": CountryStatus.PARTIAL,
+}
+
+
+def test_every_combination_of_facts_is_classified_as_in_python(session: Session) -> None:
+    """One vendor per mechanism × DPF status, processing in every country, and one with no country."""
+    from riskreg.scenarios.services import create_scenario
+    from tests.transfers.helpers import SUPPORT, P, make_system, make_vendor
+
+    for mechanism in TransferMechanism:
+        for dpf in DpfStatus:
+            everywhere = [(c, P) for c in EVERY_STATUS] + [("US", SUPPORT)]
+            vendor = make_vendor(session, f"{mechanism.value}/{dpf.value}", everywhere, mechanism, dpf)
+            make_system(session, f"System {mechanism.value}/{dpf.value}", vendor)
+            nowhere = make_vendor(session, f"{mechanism.value}/{dpf.value} nowhere", [], mechanism, dpf)
+            make_system(session, f"System {mechanism.value}/{dpf.value} nowhere", nowhere)
+    scenario = create_scenario(session, "Shuffled", "", today(), SHUFFLED)
+    official = engine.official_source(session, today())
+    n = check_agreement(session, official, {})
+    assert n == len(TransferMechanism) * len(DpfStatus) * (len(EVERY_STATUS) + 2)
+    assert check_agreement(session, engine.source_for(session, today(), scenario), SHUFFLED) == n
+    rules_seen = {t.rule for a in engine.assess(session, official) for t in a.transfers}
+    rules_seen |= {
+        t.rule
+        for a in engine.assess(session, engine.source_for(session, today(), scenario))
+        for t in a.transfers
+    }
+    assert rules_seen == {r.id for r in rules.RULES}
