@@ -12,7 +12,7 @@ from riskreg.auth.permissions import Permission, requires
 from riskreg.countries import services
 from riskreg.countries.forms import ListVersionForm, prefill
 from riskreg.countries.models import CountryList
-from riskreg.enums import CountryStatus
+from riskreg.enums import CountryListKind, CountryStatus
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.forms import country_choices, select_choices
@@ -65,6 +65,7 @@ def list_view(list_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "countries/list.html",
         country_list=country_list,
+        may_add_version=may_add_version(country_list),
         page=page,
         as_of=as_of,
         today=today,
@@ -73,10 +74,20 @@ def list_view(list_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+def may_add_version(country_list: CountryList) -> bool:
+    """Admins keep the official list; the DPO (and admins) keep the scenarios beside it."""
+    official = country_list.kind == CountryListKind.OFFICIAL
+    return bool(
+        current_user.can(Permission.MANAGE_COUNTRY_LISTS if official else Permission.MANAGE_SCENARIOS)
+    )
+
+
 @bp.route("/<int:list_id>/versions/new", methods=["GET", "POST"])
-@requires(Permission.MANAGE_COUNTRY_LISTS)
+@requires(Permission.MANAGE_SCENARIOS)  # the official list also needs MANAGE_COUNTRY_LISTS (checked below)
 def version_new(list_id: int):  # type: ignore[no-untyped-def]
     country_list = db.get_or_404(CountryList, list_id)
+    if not may_add_version(country_list):
+        abort(403)
     today = services.today()
     names = services.country_names(db.session, current_language())
     if request.method == "GET":

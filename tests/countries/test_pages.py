@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from riskreg.countries import services
-from riskreg.countries.models import CountryListVersion
+from riskreg.countries.models import CountryList, CountryListVersion
 from riskreg.enums import CountryStatus
 from riskreg.extensions import db
 from tests.conftest import post_form
@@ -212,7 +212,7 @@ def test_changing_an_eu_country_warns(login, app: Flask) -> None:
 
 
 @pytest.mark.parametrize("role", ["security", "dpo", "steering", "reader"])
-def test_only_admins_make_versions(login, app: Flask, role: str) -> None:
+def test_only_admins_make_versions_of_the_official_list(login, app: Flask, role: str) -> None:
     list_id = official_id(app)
     client = login(role)
     before = version_count(app)
@@ -221,6 +221,41 @@ def test_only_admins_make_versions(login, app: Flask, role: str) -> None:
         client, f"/countries/{list_id}/versions/new", {"effective_on": "2027-01-01", "note": "sneaky"}
     )
     assert response.status_code == 403
+    assert version_count(app) == before
+    assert "/versions/new" not in client.get(f"/countries/{list_id}").get_data(as_text=True)
+
+
+def scenario_id(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(CountryList.id).where(CountryList.name == "DPF invalidated"))
+
+
+def test_the_dpo_keeps_the_scenarios_up_to_date(login, app: Flask) -> None:
+    list_id = scenario_id(app)
+    dpo = login("dpo")
+    assert "/versions/new" in dpo.get(f"/countries/{list_id}").get_data(as_text=True)
+    data = form_rows(dpo, list_id)
+    # The preset overrides only the United States; the DPO adds the United Kingdom's lapse to it.
+    assert data[f"entries-{row_index(data, 'US')}-status"] == "none"
+    empty = next(k.split("-")[1] for k, v in data.items() if k.endswith("-country_code") and not v)
+    data.update({f"entries-{empty}-country_code": "GB", f"entries-{empty}-status": "none"})
+    data.update({"effective_on": "2027-01-01", "note": "UK adequacy lapses too"})
+
+    response = post_form(dpo, f"/countries/{list_id}/versions/new", data)
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        version = services.list_version_in_force(db.session, list_id, dt.date(2027, 1, 1))
+        assert services.statuses(version) == {"US": CountryStatus.NONE, "GB": CountryStatus.NONE}
+
+
+@pytest.mark.parametrize("role", ["security", "steering", "reader"])
+def test_only_the_dpo_and_admins_change_scenarios(login, app: Flask, role: str) -> None:
+    list_id = scenario_id(app)
+    client = login(role)
+    before = version_count(app)
+    assert client.get(f"/countries/{list_id}/versions/new").status_code == 403
+    assert post_form(client, f"/countries/{list_id}/versions/new", {"note": "x"}).status_code == 403
     assert version_count(app) == before
     assert "/versions/new" not in client.get(f"/countries/{list_id}").get_data(as_text=True)
 
