@@ -26,7 +26,7 @@ DEMO ?= $(RISKREG) demo
 HOST := 127.0.0.1
 PORT := 5000
 
-.PHONY: run test venv install install-test translations compile lint format clean distclean
+.PHONY: run test bench venv install install-test translations compile lint format clean distclean
 
 # --- environment -----------------------------------------------------------------------------------------
 
@@ -130,6 +130,11 @@ test: $(TEST_STAMP) compile
 		$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS) || status=$$?; \
 	fi; \
 	exit $$status
+
+# The transfer engine's benchmark on a generated register of 10,000 systems (see bench/README.md).
+BENCH_ARGS ?=
+bench: $(RUN_STAMP) compile
+	$(BIN)/python bench/classify.py $(BENCH_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
