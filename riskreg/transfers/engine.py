@@ -170,16 +170,20 @@ def find_scenario(session: Session, name_or_id: str | int, lang: str = "da") -> 
 def source_for(
     session: Session, as_of: dt.date, scenario: CountryList | None = None, lang: str = "da"
 ) -> ListSource:
-    """The official list in force on ``as_of``, with ``scenario``'s newest version on top of it."""
+    """The official list in force on ``as_of``, with ``scenario``'s overrides on top of it.
+
+    The scenario's version is the one in force on ``as_of`` too; a scenario made after that date applies its
+    first version (a what-if is a question about any date).
+    """
     source = official_source(session, as_of, lang)
     if scenario is None:
         return source
+    versions = select(CountryListVersion.id).where(CountryListVersion.country_list_id == scenario.id)
     version_id = session.scalar(
-        select(CountryListVersion.id)
-        .where(CountryListVersion.country_list_id == scenario.id)
+        versions.where(CountryListVersion.effective_on <= as_of)
         .order_by(CountryListVersion.effective_on.desc())
         .limit(1)
-    )
+    ) or session.scalar(versions.order_by(CountryListVersion.effective_on).limit(1))
     if version_id is None:
         raise DomainError(
             translate(lang, N_("The scenario %(name)s has no version yet."), name=scenario.name)
@@ -726,7 +730,7 @@ def scenario_impact(
 ) -> tuple[ListSource, ListSource, list[VerdictChange]]:
     """Which systems change verdict or outcome under ``scenario``, from what to what, and the transfers why.
 
-    Reads only; the official data is not touched.
+    Archived systems are left out. Reads only; the official data is not touched.
     """
     base = official_source(session, as_of, lang)
     what_if = source_for(session, as_of, scenario, lang)
@@ -735,7 +739,11 @@ def scenario_impact(
         session.execute(
             select(before.c.system_id)
             .join(after, after.c.system_id == before.c.system_id)
-            .where((before.c.verdict != after.c.verdict) | (before.c.outcome != after.c.outcome))
+            .join(System, System.id == before.c.system_id)
+            .where(
+                System.is_archived.is_(False),
+                (before.c.verdict != after.c.verdict) | (before.c.outcome != after.c.outcome),
+            )
         ).scalars()
     )
     if not changed:

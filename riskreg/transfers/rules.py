@@ -205,8 +205,11 @@ EXPOSURE_NOT_ACCEPTABLE_FROM = ExposureLevel.VERY_HIGH
 
 
 def verdict(classes: Iterable[TransferClass]) -> TransferClass:
-    """The worst class among a system's transfers (a system always has its vendor as a recipient)."""
-    return max(classes, key=lambda c: c.severity)
+    """The worst class among a system's transfers; with none known, ``unknown`` (never safe).
+
+    (A system always has its vendor as a recipient, so the engine never asks about an empty set.)
+    """
+    return max(classes, key=lambda c: c.severity, default=TransferClass.UNKNOWN)
 
 
 def outcome(worst: TransferClass, exposure: ExposureLevel | None, tia_missing: bool) -> Outcome:

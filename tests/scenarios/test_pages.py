@@ -402,6 +402,8 @@ def test_a_new_version_of_a_scenario_through_the_country_list_pages(
         },
     )
     assert response.status_code == 302, text(response)
-    report = text(dpo.get(f"/scenarios/{scenario_id}"))
-    assert changed_systems(report) == []
+    # Each version of a scenario applies from its own date: today the lapse, from tomorrow the reprieve.
+    assert changed_systems(text(dpo.get(f"/scenarios/{scenario_id}"))) != []
+    tomorrow = (engine.today() + dt.timedelta(days=1)).isoformat()
+    assert changed_systems(text(dpo.get(f"/scenarios/{scenario_id}?as_of={tomorrow}"))) == []
     assert official_data() == before
