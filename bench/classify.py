@@ -100,7 +100,6 @@ def change_one_status(session: Session) -> float:
 
 def bench_refresh(app: Flask, repeat: int) -> dict[str, Any]:
     from riskreg.transfers import engine
-    from riskreg.transfers.models import Transfer
 
     with app.app_context():
         session = db.session()
@@ -112,17 +111,24 @@ def bench_refresh(app: Flask, repeat: int) -> dict[str, Any]:
             session.commit()
 
         refresh_median, refresh_runs = timed(refresh, repeat)
-        transfers = session.scalar(select(func.count()).select_from(Transfer)) or 0
+        source = engine.official_source(session, engine.today())
+        transfers = (
+            session.scalar(select(func.count()).select_from(engine.transfer_rows(source).subquery())) or 0
+        )
 
-        # The same join the engine classifies (one row per system x recipient x location), unclassified.
-        bare = select(engine._recipient_locations(None))  # noqa: SLF001 - the very rows the engine reads
+        # The transfers, unclassified: one row per system x recipient x location, from the engine's own joins.
+        serving = engine._system_recipients(None)  # noqa: SLF001 - the very rows the engine reads
+        located = engine._recipient_locations()  # noqa: SLF001
+        bare = (
+            select(serving.c.system_id, *located.c)
+            .select_from(serving)
+            .join(located, located.c.recipient_key == serving.c.recipient_key)
+        )
         dialect = session.get_bind().dialect
         sql = str(bare.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
         classified_sql = str(
-            engine.transfer_rows(engine.official_source(session, engine.today())).compile(
-                dialect=dialect, compile_kwargs={"literal_binds": True}
-            )
+            engine.transfer_rows(source).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
         )
         inserted: list[int] = []
 
@@ -239,10 +245,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['bare_insert']:.3f} s (median of {args.repeat}: {runs['bare_insert']})",
             f"    for reference, the same join just fetched into Python: {r['bare_fetch']:.3f} s (median)",
             f"Ratio (a)/(b): {ratio:.2f}x",
-            "Breakdown: the classification alone (engine.transfer_rows, the rule CASE over the same join,",
+            "For reference: every transfer classified (engine.transfer_rows, the rule CASE over the join,",
             f"  inserted into a scratch temp table): {r['classified_insert']:.3f} s = "
-            f"{r['classified_insert'] / r['bare_insert']:.2f}x (b); the rest of (a) is storing: deleting and",
-            "  re-inserting the indexed tables transfer, exposure_finding, system_assessment; the commit.",
+            f"{r['classified_insert'] / r['bare_insert']:.2f}x (b).",
+            "  (a) classifies each recipient location once, aggregates per recipient, then per system,",
+            "  and stores only the verdicts (system_assessment).",
             f"Target: (a) under {TARGET_SECONDS:.0f} s: {status(r['refresh'] < TARGET_SECONDS)}",
             f"Target: (a) at most {TARGET_RATIO:.0f}x (b): {status(ratio <= TARGET_RATIO)}",
         )

@@ -15,7 +15,7 @@ from riskreg.countries.models import (
 from riskreg.db import Base
 from riskreg.systems.models import Department, System, SystemDataCategory, SystemDataSubject, SystemLegalBasis
 from riskreg.transfers import tracking as _tracking  # noqa: F401  (keeps the stored classification current)
-from riskreg.transfers.models import AssessmentState, ExposureFinding, SystemAssessment, Transfer
+from riskreg.transfers.models import AssessmentState, SystemAssessment
 from riskreg.vendors.models import (
     AuditStatement,
     DataProcessingAgreement,
@@ -37,7 +37,6 @@ __all__ = [
     "CountryListVersion",
     "DataProcessingAgreement",
     "Department",
-    "ExposureFinding",
     "JurisdictionExposure",
     "ProcessingLocation",
     "SubProcessor",
@@ -47,7 +46,6 @@ __all__ = [
     "SystemDataCategory",
     "SystemDataSubject",
     "SystemLegalBasis",
-    "Transfer",
     "User",
     "Vendor",
 ]

@@ -3,8 +3,8 @@
 - ``transfer_rows`` is every transfer (system × recipient × country) with its facts and its class: the rule
   table of ``riskreg.transfers.rules`` compiled to one ``CASE``, over the list in force on a date, with a
   scenario's overrides on top.
-- ``refresh`` stores that classification for today's official list in ``transfer``, ``exposure_finding`` and
-  ``system_assessment``; ``riskreg.transfers.tracking`` calls it in the same transaction as every change that
+- ``refresh`` stores each system's verdict for today's official list in ``system_assessment``;
+  ``riskreg.transfers.tracking`` calls it in the same transaction as every change that
   can move a verdict, so the register's filters and counts read stored rows.
 - ``verdicts`` gives one row per system, from the stored tables for today or computed for another date or a
   scenario; ``assess`` gives the detail (transfers, reasons, exposure) for some systems or all.
@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +63,7 @@ from riskreg.enums import (
 from riskreg.errors import DomainError
 from riskreg.systems.models import System
 from riskreg.transfers import rules
-from riskreg.transfers.models import AssessmentState, ExposureFinding, SystemAssessment, Transfer
+from riskreg.transfers.models import AssessmentState, SystemAssessment
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor, subprocessor_system
 from riskreg.vocabulary import N_
 
@@ -209,11 +209,15 @@ def _applies(sub: Any, system_id: Any) -> ColumnElement[bool]:
     return and_(sub.is_archived.is_(False), unlimited | limited_to_it)
 
 
-def _recipient_locations(system_ids: Sequence[int] | None) -> FromClause:
-    """system, vendor, sub-processor (NULL for the vendor), country, kind, mechanism, DPF status, TIA."""
+def _recipient_locations() -> FromClause:
+    """Each recipient's locations, once (a recipient without any has one row with no country).
+
+    Recipients are the vendors and the live sub-processors; ``recipient_key`` is the sub-processor's id, or
+    minus the vendor's id for the vendor itself. Classification depends only on these rows, not on the system.
+    """
     vendor_loc = aliased(ProcessingLocation)
     by_vendor = select(
-        System.id.label("system_id"),
+        (-Vendor.id).label("recipient_key"),
         Vendor.id.label("vendor_id"),
         NO_SUB_PROCESSOR.label("sub_processor_id"),
         vendor_loc.country_code.label("country_code"),
@@ -221,32 +225,39 @@ def _recipient_locations(system_ids: Sequence[int] | None) -> FromClause:
         Vendor.transfer_mechanism.label("mechanism"),
         Vendor.dpf_status.label("dpf_status"),
         Vendor.tia_on.label("tia_on"),
-    ).select_from(
-        join(System, Vendor, Vendor.id == System.vendor_id).outerjoin(
-            vendor_loc, vendor_loc.vendor_id == Vendor.id
-        )
-    )
+    ).select_from(join(Vendor, vendor_loc, vendor_loc.vendor_id == Vendor.id, isouter=True))
     sub_loc = aliased(ProcessingLocation)
-    by_sub = select(
-        System.id,
-        SubProcessor.vendor_id,
-        SubProcessor.id,
-        sub_loc.country_code,
-        sub_loc.kind,
-        SubProcessor.transfer_mechanism,
-        SubProcessor.dpf_status,
-        SubProcessor.tia_on,
-    ).select_from(
+    by_sub = (
+        select(
+            SubProcessor.id,
+            SubProcessor.vendor_id,
+            SubProcessor.id,
+            sub_loc.country_code,
+            sub_loc.kind,
+            SubProcessor.transfer_mechanism,
+            SubProcessor.dpf_status,
+            SubProcessor.tia_on,
+        )
+        .select_from(join(SubProcessor, sub_loc, sub_loc.sub_processor_id == SubProcessor.id, isouter=True))
+        .where(SubProcessor.is_archived.is_(False))
+    )
+    return union_all(by_vendor, by_sub).subquery("recipient_location")
+
+
+def _system_recipients(system_ids: Sequence[int] | None) -> FromClause:
+    """Which recipients serve which system: its vendor, and each live sub-processor that applies to it."""
+    by_vendor = select(System.id.label("system_id"), (-System.vendor_id).label("recipient_key"))
+    by_sub = select(System.id, SubProcessor.id).select_from(
         join(
             System,
             SubProcessor,
             and_(SubProcessor.vendor_id == System.vendor_id, _applies(SubProcessor, System.id)),
-        ).outerjoin(sub_loc, sub_loc.sub_processor_id == SubProcessor.id)
+        )
     )
     if system_ids is not None:
         by_vendor = by_vendor.where(System.id.in_(system_ids))
         by_sub = by_sub.where(System.id.in_(system_ids))
-    return union_all(by_vendor, by_sub).subquery("recipient_location")
+    return union_all(by_vendor, by_sub).subquery("system_recipient")
 
 
 def _condition(
@@ -262,37 +273,34 @@ def _condition(
     return expr.in_(sorted(str(v) for v in allowed))
 
 
-def rule_case(facts: dict[str, ColumnElement[Any]]) -> ColumnElement[str]:
-    """The rule table as one CASE: the id of the first rule whose conditions all hold."""
+def rule_case(
+    facts: dict[str, ColumnElement[Any]], result: Callable[[rules.Rule], Any]
+) -> ColumnElement[Any]:
+    """The rule table as one CASE: ``result`` of the first rule whose conditions all hold (e.g. its id)."""
     *ordered, last = rules.RULES
     assert not last.when, "the last rule catches every transfer"
     return case(
         *(
             (
                 and_(true(), *(_condition(n, allowed, facts) for n, allowed in rule.when.items())),
-                literal(rule.id),
+                literal(result(rule)),
             )
             for rule in ordered
         ),
-        else_=literal(last.id),
+        else_=literal(result(last)),
     )
 
 
-def transfer_rows(source: ListSource, system_ids: Sequence[int] | None = None) -> Select[Any]:
-    """Every transfer with its facts, the rule that matched, its class and severity, in one statement."""
-    rl = _recipient_locations(system_ids)
+def _facts(source: ListSource, serving: FromClause | None) -> tuple[Select[Any], FromClause, dict[str, Any]]:
+    """The recipients' locations joined to their status on the list (and scenario), and the facts rules read.
+
+    With ``serving`` (system recipients), only the recipients in it. The statement selects nothing yet;
+    callers add the columns they need.
+    """
+    rl = _recipient_locations()
     official = aliased(CountryListEntry)
-    scenario = aliased(CountryListEntry)
-    status = func.coalesce(scenario.status, official.status, literal(CountryStatus.NONE.value))
-    facts: dict[str, ColumnElement[Any]] = {
-        "has_country": rl.c.country_code.is_not(None),
-        "status": status,
-        "dpf_country": rl.c.country_code.in_(sorted(rules.DPF_COUNTRIES)),
-        "dpf_active": rl.c.dpf_status == DpfStatus.ACTIVE.value,
-        "mechanism": rl.c.mechanism,
-    }
-    classified = (
-        select(*rl.c, status.label("status"), rule_case(facts).label("rule"))
+    stmt = (
+        select()
         .select_from(rl)
         .outerjoin(
             official,
@@ -301,18 +309,79 @@ def transfer_rows(source: ListSource, system_ids: Sequence[int] | None = None) -
                 official.country_code == rl.c.country_code,
             ),
         )
-        .outerjoin(
+    )
+    status: Any = official.status
+    if source.scenario_version_id is not None:
+        scenario = aliased(CountryListEntry)
+        stmt = stmt.outerjoin(
             scenario,
             and_(
-                scenario.list_version_id == (source.scenario_version_id or -1),
+                scenario.list_version_id == source.scenario_version_id,
                 scenario.country_code == rl.c.country_code,
             ),
         )
-        .subquery("classified")
-    )
+        status = func.coalesce(scenario.status, official.status)
+    if serving is not None:
+        stmt = stmt.where(rl.c.recipient_key.in_(select(serving.c.recipient_key)))
+    facts: dict[str, Any] = {
+        "has_country": rl.c.country_code.is_not(None),
+        "status": func.coalesce(status, literal(CountryStatus.NONE.value)),
+        "dpf_country": rl.c.country_code.in_(sorted(rules.DPF_COUNTRIES)),
+        "dpf_active": rl.c.dpf_status == DpfStatus.ACTIVE.value,
+        "mechanism": rl.c.mechanism,
+    }
+    return stmt, rl, facts
+
+
+def transfer_rows(source: ListSource, system_ids: Sequence[int] | None = None) -> Select[Any]:
+    """Every transfer (system x recipient x country) with its facts, rule, class and severity, in one query.
+
+    Each recipient location is classified once; the systems it serves share the result.
+    """
+    serving = _system_recipients(system_ids)
+    stmt, rl, facts = _facts(source, serving if system_ids is not None else None)
+    classified = stmt.add_columns(
+        *rl.c, facts["status"].label("status"), rule_case(facts, lambda r: r.id).label("rule")
+    ).subquery("classified")
     klass = case({r.id: r.klass.value for r in rules.RULES}, value=classified.c.rule)
     severity = case({r.id: r.klass.severity for r in rules.RULES}, value=classified.c.rule)
-    return select(*classified.c, klass.label("klass"), severity.label("severity"))
+    return (
+        select(serving.c.system_id, *classified.c, klass.label("klass"), severity.label("severity"))
+        .select_from(serving)
+        .join(classified, classified.c.recipient_key == serving.c.recipient_key)
+    )
+
+
+def _per_system(source: ListSource, system_ids: Sequence[int] | None) -> FromClause:
+    """Per system: worst severity, transfers under SCC/BCR without a TIA, and the number of transfers.
+
+    Aggregated per recipient first (few rows), then per system over the recipients that serve it.
+    """
+    serving = _system_recipients(system_ids)
+    stmt, rl, facts = _facts(source, serving if system_ids is not None else None)
+    safeguarded = rule_case(facts, lambda r: int(r.klass == TransferClass.SAFEGUARDED))
+    per_recipient = (
+        stmt.add_columns(
+            rl.c.recipient_key,
+            func.max(rule_case(facts, lambda r: r.klass.severity)).label("severity"),
+            func.sum(case(((safeguarded == 1) & rl.c.tia_on.is_(None), 1), else_=0)).label("tia_missing"),
+            func.count().label("transfer_count"),
+        )
+        .group_by(rl.c.recipient_key)
+        .subquery("per_recipient")
+    )
+    return (
+        select(
+            serving.c.system_id,
+            func.max(per_recipient.c.severity).label("severity"),
+            func.sum(per_recipient.c.tia_missing).label("tia_missing"),
+            func.sum(per_recipient.c.transfer_count).label("transfer_count"),
+        )
+        .select_from(serving)
+        .join(per_recipient, per_recipient.c.recipient_key == serving.c.recipient_key)
+        .group_by(serving.c.system_id)
+        .subquery("per_system")
+    )
 
 
 def exposure_rows(system_ids: Sequence[int] | None = None) -> Select[Any]:
@@ -360,27 +429,8 @@ def _outcome_case(severity: Any, exposure_severity: Any, tia_missing: Any) -> Co
     )
 
 
-def _verdict_rows(transfers: FromClause, exposures: FromClause) -> Select[Any]:
+def _verdict_rows(per_system: FromClause, exposures: FromClause) -> Select[Any]:
     """One row per system: worst class, worst exposure, missing TIA, outcome, number of transfers."""
-    tia_missing = func.sum(
-        case(
-            (
-                (transfers.c.klass == TransferClass.SAFEGUARDED.value) & transfers.c.tia_on.is_(None),
-                1,
-            ),
-            else_=0,
-        )
-    )
-    per_system = (
-        select(
-            transfers.c.system_id,
-            func.max(transfers.c.severity).label("severity"),
-            tia_missing.label("tia_missing"),
-            func.count().label("transfer_count"),
-        )
-        .group_by(transfers.c.system_id)
-        .subquery("per_system")
-    )
     worst_exposure = (
         select(exposures.c.system_id, func.max(exposures.c.severity).label("severity"))
         .group_by(exposures.c.system_id)
@@ -403,20 +453,6 @@ def _verdict_rows(transfers: FromClause, exposures: FromClause) -> Select[Any]:
 
 # --- storing today's classification -------------------------------------------------------------------------
 
-TRANSFER_COLUMNS = (
-    "system_id",
-    "vendor_id",
-    "sub_processor_id",
-    "country_code",
-    "location_kind",
-    "mechanism",
-    "dpf_status",
-    "tia_on",
-    "klass",
-    "rule",
-    "severity",
-)
-EXPOSURE_COLUMNS = ("system_id", "vendor_id", "sub_processor_id", "role", "country_code", "level", "severity")
 VERDICT_COLUMNS = ("system_id", "verdict", "severity", "exposure", "tia_missing", "outcome", "transfer_count")
 
 
@@ -433,32 +469,16 @@ def refresh(session: Session, on: dt.date | None = None) -> None:
     Runs in the caller's transaction; with no official version in force, the stored tables are left empty.
     """
     on = on or today()
-    for model in (SystemAssessment, ExposureFinding, Transfer):
-        session.execute(delete(model))
+    session.execute(delete(SystemAssessment))
     try:
         source: ListSource | None = official_source(session, on)
     except DomainError:
         source = None
     if source is not None:
-        rows = transfer_rows(source).subquery()
-        session.execute(
-            insert(Transfer).from_select(
-                [getattr(Transfer, c) for c in TRANSFER_COLUMNS],
-                select(*(rows.c[c] for c in TRANSFER_COLUMNS)),
-            )
-        )
-        exp = exposure_rows().subquery()
-        session.execute(
-            insert(ExposureFinding).from_select(
-                [getattr(ExposureFinding, c) for c in EXPOSURE_COLUMNS],
-                select(*(exp.c[c] for c in EXPOSURE_COLUMNS)),
-            )
-        )
-        stored = select(Transfer.system_id, Transfer.severity, Transfer.tia_on, Transfer.klass).subquery()
         session.execute(
             insert(SystemAssessment).from_select(
                 [getattr(SystemAssessment, c) for c in VERDICT_COLUMNS],
-                _verdict_rows(stored, select(ExposureFinding).subquery()),
+                _verdict_rows(_per_system(source, None), exposure_rows().subquery()),
             )
         )
     version_id = source.official_version_id if source is not None else None
@@ -500,9 +520,7 @@ def verdicts(
         if system_ids is not None:
             stmt = stmt.where(SystemAssessment.system_id.in_(system_ids))
         return stmt.subquery(name)
-    return _verdict_rows(
-        transfer_rows(source, system_ids).subquery(), exposure_rows(system_ids).subquery()
-    ).subquery(name)
+    return _verdict_rows(_per_system(source, system_ids), exposure_rows(system_ids).subquery()).subquery(name)
 
 
 def class_counts(

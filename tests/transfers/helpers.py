@@ -13,7 +13,7 @@ from riskreg.countries.models import CountryList, CountryListEntry, CountryListV
 from riskreg.enums import CountryListKind, CountryStatus, DpfStatus, LocationKind, TransferMechanism
 from riskreg.systems.models import System
 from riskreg.transfers import engine
-from riskreg.transfers.models import SystemAssessment, Transfer
+from riskreg.transfers.models import SystemAssessment
 from riskreg.vendors.models import SubProcessor, Vendor
 
 P, SUPPORT = LocationKind.PROCESSING, LocationKind.SUPPORT
@@ -136,7 +136,9 @@ def stored(session: Session) -> dict[int, tuple[Any, ...]]:
     }
 
 
-def stored_transfers(session: Session) -> list[tuple[Any, ...]]:
+def current_transfers(session: Session) -> list[tuple[Any, ...]]:
+    """Every transfer under today's official list, as comparable tuples (computed, not stored)."""
+    rows = session.execute(engine.transfer_rows(engine.official_source(session, engine.today())))
     return sorted(
         (
             t.system_id,
@@ -146,7 +148,7 @@ def stored_transfers(session: Session) -> list[tuple[Any, ...]]:
             str(t.location_kind),
             t.rule,
         )
-        for t in session.scalars(select(Transfer))
+        for t in rows
     )
 
 

@@ -24,7 +24,7 @@ from riskreg.enums import (
 )
 from riskreg.systems.models import System
 from riskreg.transfers import engine, rules
-from riskreg.transfers.models import SystemAssessment, Transfer
+from riskreg.transfers.models import SystemAssessment
 from riskreg.vendors.models import SubProcessor
 from tests.transfers.helpers import by_name, stored, today, update_sub
 
@@ -231,7 +231,7 @@ def test_every_demo_transfer_is_classified_as_in_python(demo_db: Session) -> Non
     assert check_agreement(demo_db, dpf_invalidated(demo_db), {"US": CountryStatus.NONE}) == n
 
 
-def test_stored_transfers_and_verdicts_are_what_assess_computes(demo_db: Session) -> None:
+def test_transfer_rows_and_stored_verdicts_are_what_assess_computes(demo_db: Session) -> None:
     from riskreg.demo.generate import generate_register
 
     generate_register(demo_db, 150, seed=7)
@@ -252,7 +252,7 @@ def test_stored_transfers_and_verdicts_are_what_assess_computes(demo_db: Session
         ), a.system
     stored_rules = sorted(
         (t.system_id, t.vendor_id, t.sub_processor_id or 0, t.country_code or "", t.rule)
-        for t in demo_db.scalars(select(Transfer))
+        for t in demo_db.execute(engine.transfer_rows(engine.official_source(demo_db, engine.today())))
     )
     computed = sorted(
         (a.system_id, t.vendor_id, t.sub_processor_id or 0, t.country_code or "", t.rule)

@@ -21,13 +21,13 @@ from tests.transfers.helpers import (
     SUPPORT,
     P,
     by_name,
+    current_transfers,
     first_official_day,
     make_sub,
     make_system,
     make_vendor,
     new_official_version,
     stored,
-    stored_transfers,
     today,
     update_sub,
     update_vendor,
@@ -108,9 +108,9 @@ def test_the_us_losing_the_dpf_moves_exactly_the_dpf_systems_of_the_demo(
 
 
 def test_a_country_gaining_adequacy_reclassifies_its_transfers(demo_db: Session) -> None:
-    before, transfers_before = stored(demo_db), stored_transfers(demo_db)
+    before, transfers_before = stored(demo_db), current_transfers(demo_db)
     new_official_version(demo_db, today(), {"AU": CountryStatus.ADEQUACY, "PH": CountryStatus.ADEQUACY})
-    after, transfers_after = stored(demo_db), stored_transfers(demo_db)
+    after, transfers_after = stored(demo_db), current_transfers(demo_db)
     # Canva via SkoleTube still has the two US sub-processors without the DPF; Canva Teams relies on SCC
     # for the US, so its verdict stays safeguarded: the transfers to AU and PH move, no verdict does.
     assert changed(before, after) == set()
