@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
+from flask import flash, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -68,3 +71,30 @@ class KnownCountry:
         for value in values:
             if value and value not in known:
                 raise ValidationError(_l("Unknown country: %(code)s", code=value))
+
+
+def date_arg(name: str, fallback: str) -> dt.date | None:
+    """The YYYY-MM-DD query parameter ``name``; None when absent, or when it is no date (then flashes
+    "Not a date: …" followed by ``fallback``, which says what the page does instead)."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        not_a_date = _("Not a date: %(value)s.", value=value[:40])
+        flash(f"{not_a_date} {fallback}", "error")
+        return None
+
+
+def unique_countries(rows: Iterable[Any]) -> set[str]:
+    """The countries chosen in the rows of a FieldList (``country_code``); each may be chosen once."""
+    seen: set[str] = set()
+    for row in rows:
+        code = row.form.country_code.data
+        if not code:
+            continue
+        if code in seen:
+            raise ValidationError(_l("%(code)s is on the list twice.", code=code))
+        seen.add(code)
+    return seen

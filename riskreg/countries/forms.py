@@ -16,11 +16,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from riskreg.countries.services import DECISION_REF_MAX, NOTE_MAX, SCOPE_NOTE_MAX, EntryValues
 from riskreg.enums import CountryStatus
-from riskreg.forms import KnownCountry, enum_select
+from riskreg.forms import KnownCountry, enum_select, unique_countries
 
 #: Empty rows offered under the list for countries that are not on it yet.
 ADD_ROWS = 3
@@ -59,14 +59,7 @@ class ListVersionForm(FlaskForm):
     entries = FieldList(FormField(EntryForm), min_entries=0)
 
     def validate_entries(self, field: FieldList) -> None:
-        seen: set[str] = set()
-        for row in field:
-            code = row.form.country_code.data
-            if not code:
-                continue
-            if code in seen:
-                raise ValidationError(_l("%(code)s is on the list twice.", code=code))
-            seen.add(code)
+        unique_countries(field)
 
     def entry_mapping(self) -> dict[str, EntryValues]:
         """The rows with a country, as the service takes them; rows without a country are ignored."""

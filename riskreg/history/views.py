@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Blueprint, current_app, flash, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import AuditAction
 from riskreg.extensions import db
+from riskreg.forms import date_arg
 from riskreg.history import services
 from riskreg.listing import paginate
 
 bp = Blueprint("history", __name__, url_prefix="/history")
-
-
-def _date_arg(name: str) -> dt.date | None:
-    value = request.args.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        flash(_("Not a date: %(value)s. The filter was left out.", value=value), "error")
-        return None
 
 
 @bp.route("/")
@@ -36,8 +24,8 @@ def index():  # type: ignore[no-untyped-def]
         entity_type=request.args.get("entity_type", "").strip(),
         actor=request.args.get("actor", "").strip(),
         action=AuditAction(action) if action in AuditAction.__members__.values() else None,
-        date_from=_date_arg("date_from"),
-        date_to=_date_arg("date_to"),
+        date_from=date_arg("date_from", _("The filter was left out.")),
+        date_to=date_arg("date_to", _("The filter was left out.")),
         q=request.args.get("q", "").strip(),
     )
     page = paginate(services.history_query(flt))

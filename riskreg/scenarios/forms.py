@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from riskreg.countries.services import NOTE_MAX
 from riskreg.enums import CountryStatus
-from riskreg.forms import KnownCountry, enum_select
+from riskreg.forms import KnownCountry, enum_select, unique_countries
 from riskreg.scenarios.services import NAME_MAX
 
 #: Override rows offered on a new form.
@@ -40,15 +40,7 @@ class ScenarioForm(FlaskForm):
     overrides = FieldList(FormField(OverrideForm), min_entries=OVERRIDE_ROWS)
 
     def validate_overrides(self, field: FieldList) -> None:
-        seen: set[str] = set()
-        for row in field:
-            code = row.form.country_code.data
-            if not code:
-                continue
-            if code in seen:
-                raise ValidationError(_l("%(code)s is on the list twice.", code=code))
-            seen.add(code)
-        if not seen:
+        if not unique_countries(field):
             raise ValidationError(_l("Name at least one country and its status under the scenario."))
 
     def override_mapping(self) -> dict[str, CountryStatus]:

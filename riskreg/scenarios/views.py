@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +9,7 @@ from flask_login import current_user
 from riskreg.auth.permissions import Permission, requires
 from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices, select_choices
+from riskreg.forms import country_choices, date_arg, select_choices
 from riskreg.i18n import current_language, date_filter
 from riskreg.scenarios import services
 from riskreg.scenarios.forms import ScenarioForm
@@ -31,17 +29,6 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("scenarios/index.html", summaries=summaries, today=today)
 
 
-def _as_of(today: dt.date) -> dt.date:
-    value = request.args.get("as_of", "").strip()
-    if not value:
-        return today
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        flash(_("Not a date: %(value)s. Showing the impact today.", value=value), "error")
-        return today
-
-
 @bp.route("/<int:scenario_id>")
 @requires(Permission.READ)
 def view(scenario_id: int):  # type: ignore[no-untyped-def]
@@ -50,7 +37,7 @@ def view(scenario_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     lang = current_language()
     today = engine.today()
-    as_of = _as_of(today)
+    as_of = date_arg("as_of", _("Showing the impact today.")) or today
     report, error = None, None
     try:
         report = services.impact_report(db.session, scenario, as_of, lang)
