@@ -467,8 +467,11 @@ def refresh(session: Session, on: dt.date | None = None) -> None:
     """Re-classify the whole register under the official list in force ``on`` (today) and store it.
 
     Runs in the caller's transaction; with no official version in force, the stored tables are left empty.
+    Concurrent refreshes take turns: the state row is locked first (PostgreSQL; SQLite has one writer anyway),
+    so two saves at the same moment cannot both insert the same verdicts.
     """
     on = on or today()
+    state = session.scalar(select(AssessmentState).where(AssessmentState.id == STATE_ID).with_for_update())
     session.execute(delete(SystemAssessment))
     try:
         source: ListSource | None = official_source(session, on)
@@ -482,7 +485,6 @@ def refresh(session: Session, on: dt.date | None = None) -> None:
             )
         )
     version_id = source.official_version_id if source is not None else None
-    state = session.get(AssessmentState, STATE_ID)
     if state is None:
         state = AssessmentState(id=STATE_ID)
         session.add(state)
