@@ -126,8 +126,8 @@ test: $(TEST_STAMP) compile
 	echo "--- tests on SQLite ---"; \
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
-		echo "--- tests on PostgreSQL ---"; \
-		$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS) || status=$$?; \
+		echo "--- tests on PostgreSQL (in parallel: each worker has its own databases) ---"; \
+		$(BIN)/python -m pytest -q -n auto -m "not browser" $(PYTEST_ARGS) || status=$$?; \
 	fi; \
 	exit $$status
 
