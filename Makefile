@@ -139,6 +139,7 @@ bench: $(RUN_STAMP) compile
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy riskreg
 
 format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix .

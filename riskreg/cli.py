@@ -47,7 +47,7 @@ def upgrade_database(url: str | None = None, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
     if revision == "head":
         set_actor(db.session(), None, "riskreg db upgrade")
-        load_reference_data(db.session)
+        load_reference_data(db.session())
 
 
 @click.group("db")
@@ -108,7 +108,7 @@ def user_create(email: str, role: str, password: str | None, name: str) -> None:
     password = password or generate_password()
     set_actor(db.session(), None, "riskreg user create")
     try:
-        user = create_user(db.session, email, Role(role), password, name=name)
+        user = create_user(db.session(), email, Role(role), password, name=name)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Created {user.email} ({user.role.value}).")

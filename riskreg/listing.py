@@ -19,7 +19,8 @@ def sort_key(allowed: Mapping[str, Any], default: str) -> str:
     return key if key.lstrip("-") in allowed else default
 
 
-def apply_sort(stmt: Select[Any], allowed: Mapping[str, ColumnElement[Any]], key: str) -> Select[Any]:
+def apply_sort(stmt: Select[Any], allowed: Mapping[str, Any], key: str) -> Select[Any]:
+    """Order by ``allowed[key]`` (columns or ORM attributes); a leading '-' sorts descending."""
     column = allowed[key.lstrip("-")]
     return stmt.order_by(column.desc() if key.startswith("-") else column.asc())
 

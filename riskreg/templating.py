@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def url_with(**changes: Any) -> str:
     """The current URL with some query arguments changed (for sorting, filters and pages)."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)

@@ -41,15 +41,15 @@ def index():  # type: ignore[no-untyped-def]
         page=page,
         sort=sort,
         flt=flt,
-        vendors=services.vendor_options(db.session),
-        systems=services.system_options(db.session, flt.vendor_id),
+        vendors=services.vendor_options(db.session()),
+        systems=services.system_options(db.session(), flt.vendor_id),
     )
 
 
 @bp.route("/<int:agreement_id>")
 @requires(Permission.READ)
 def view(agreement_id: int):  # type: ignore[no-untyped-def]
-    agreement = services.load_agreement(db.session, agreement_id)
+    agreement = services.load_agreement(db.session(), agreement_id)
     if agreement is None:
         abort(404)
     return render_template("agreements/view.html", agreement=agreement)
@@ -61,7 +61,7 @@ def view(agreement_id: int):  # type: ignore[no-untyped-def]
 def _form(vendor: Vendor, agreement: DataProcessingAgreement | None) -> AgreementForm:
     form = AgreementForm(obj=agreement)
     form.system_id.choices = select_choices(
-        [("", _("— all systems of the vendor —")), *services.system_options(db.session, vendor.id)]
+        [("", _("— all systems of the vendor —")), *services.system_options(db.session(), vendor.id)]
     )
     return form
 
@@ -87,7 +87,7 @@ def _render(
         form=form,
         vendor=vendor,
         agreement=agreement,
-        templates=services.template_suggestions(db.session),
+        templates=services.template_suggestions(db.session()),
         **kwargs,
     )
 
@@ -103,7 +103,7 @@ def new(vendor_id: int):  # type: ignore[no-untyped-def]
         form.system_id.data = _int_arg("system")
     if form.validate_on_submit():
         try:
-            agreement = services.create_agreement(db.session, vendor, _values(form))
+            agreement = services.create_agreement(db.session(), vendor, _values(form))
         except DomainError as exc:
             _error(form, exc)
         else:
@@ -120,7 +120,7 @@ def edit(agreement_id: int):  # type: ignore[no-untyped-def]
     conflict = None
     if form.validate_on_submit():
         try:
-            services.update_agreement(db.session, agreement, _values(form), form.version.data)
+            services.update_agreement(db.session(), agreement, _values(form), form.version.data)
         except ConflictError as exc:
             conflict = exc
             form.version.data = str(agreement.version)
@@ -139,7 +139,7 @@ def edit(agreement_id: int):  # type: ignore[no-untyped-def]
 def archive(agreement_id: int) -> Response:
     agreement = db.get_or_404(DataProcessingAgreement, agreement_id)
     try:
-        services.set_agreement_archived(db.session, agreement, not agreement.is_archived)
+        services.set_agreement_archived(db.session(), agreement, not agreement.is_archived)
     except DomainError as exc:
         flash(exc.message, "error")
     else:

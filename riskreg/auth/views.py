@@ -44,7 +44,7 @@ def login():  # type: ignore[no-untyped-def]
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.email.data or "", form.password.data or "")
+        user = services.authenticate(db.session(), form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
             if user.locale:
@@ -72,7 +72,7 @@ def account():  # type: ignore[no-untyped-def]
             form.current.errors.append(_("The current password is wrong."))
         else:
             try:
-                services.set_password(db.session, current_user, form.password.data or "")
+                services.set_password(db.session(), current_user, form.password.data or "")
             except DomainError as exc:
                 form.password.errors.append(exc.message)
             else:
@@ -118,7 +118,7 @@ def user_new():  # type: ignore[no-untyped-def]
         password = form.password.data or generate_password()
         try:
             user = services.create_user(
-                db.session,
+                db.session(),
                 form.email.data or "",
                 Role(form.role.data),
                 password,
@@ -159,7 +159,7 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
             "approval_body_id": form.approval_body_id.data,
         }
         try:
-            services.update_user(db.session, user, values, form.version.data)
+            services.update_user(db.session(), user, values, form.version.data)
         except ConflictError as exc:
             conflict = exc
             form.version.data = str(user.version)
@@ -179,7 +179,7 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
 def user_archive(user_id: int):  # type: ignore[no-untyped-def]
     user = db.get_or_404(User, user_id)
     try:
-        services.set_archived(db.session, user, not user.is_archived, acting_user_id=current_user.id)
+        services.set_archived(db.session(), user, not user.is_archived, acting_user_id=current_user.id)
     except DomainError as exc:
         flash(exc.message, "error")
     else:

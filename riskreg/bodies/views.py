@@ -25,14 +25,14 @@ def _error(form: BodyForm, exc: DomainError) -> None:
 @bp.route("/")
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
-    return render_template("bodies/index.html", bodies=services.all_bodies(db.session))
+    return render_template("bodies/index.html", bodies=services.all_bodies(db.session()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_BODIES)
 def new():  # type: ignore[no-untyped-def]
     form = NewBodyForm()
-    chain = services.active_bodies(db.session)
+    chain = services.active_bodies(db.session())
     form.position.choices = select_choices(
         [(i, _("Before %(name)s", name=b.name)) for i, b in enumerate(chain, start=1)]
         + [(len(chain) + 1, _("Last (the final body)"))]
@@ -42,7 +42,7 @@ def new():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             body = services.create_body(
-                db.session,
+                db.session(),
                 form.name.data or "",
                 form.residual_ceiling.data or "",
                 form.description.data or "",
@@ -70,7 +70,7 @@ def edit(body_id: int):  # type: ignore[no-untyped-def]
             "description": form.description.data or "",
         }
         try:
-            services.update_body(db.session, body, values, form.version.data)
+            services.update_body(db.session(), body, values, form.version.data)
         except ConflictError as exc:
             conflict = exc
             form.version.data = str(body.version)
@@ -90,7 +90,7 @@ def edit(body_id: int):  # type: ignore[no-untyped-def]
 def archive(body_id: int) -> Response:
     body = db.get_or_404(ApprovalBody, body_id)
     try:
-        services.set_body_archived(db.session, body, not body.is_archived)
+        services.set_body_archived(db.session(), body, not body.is_archived)
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -103,7 +103,7 @@ def archive(body_id: int) -> Response:
 def move(body_id: int, direction: str) -> Response:
     body = db.get_or_404(ApprovalBody, body_id)
     try:
-        services.move_body(db.session, body, direction)
+        services.move_body(db.session(), body, direction)
     except DomainError as exc:
         flash(exc.message, "error")
     else:

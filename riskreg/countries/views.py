@@ -31,7 +31,7 @@ def _int_arg(name: str) -> int | None:
 def index():  # type: ignore[no-untyped-def]
     today = services.today()
     return render_template(
-        "countries/index.html", summaries=services.list_overview(db.session, today), today=today
+        "countries/index.html", summaries=services.list_overview(db.session(), today), today=today
     )
 
 
@@ -52,7 +52,7 @@ def list_view(list_id: int):  # type: ignore[no-untyped-def]
     status_arg = request.args.get("status", "")
     status = CountryStatus(status_arg) if status_arg in CountryStatus.__members__.values() else None
     page = services.list_page(
-        db.session,
+        db.session(),
         country_list,
         as_of=as_of,
         today=today,
@@ -89,11 +89,11 @@ def version_new(list_id: int):  # type: ignore[no-untyped-def]
     if not may_add_version(country_list):
         abort(403)
     today = services.today()
-    names = services.country_names(db.session, current_language())
+    names = services.country_names(db.session(), current_language())
     if request.method == "GET":
-        source = services.list_version_in_force(db.session, country_list.id, today)
+        source = services.list_version_in_force(db.session(), country_list.id, today)
         form = ListVersionForm(data=prefill(services.entry_values(source), names))
-        form.latest_id.data = str(services.latest_version_id(db.session, country_list.id))
+        form.latest_id.data = str(services.latest_version_id(db.session(), country_list.id))
     else:
         form = ListVersionForm()
     choices = select_choices(country_choices())
@@ -103,7 +103,7 @@ def version_new(list_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             version = services.create_list_version(
-                db.session,
+                db.session(),
                 country_list,
                 form.effective_on.data,  # type: ignore[arg-type]
                 form.note.data or "",
@@ -113,7 +113,7 @@ def version_new(list_id: int):  # type: ignore[no-untyped-def]
             )
         except ConflictError as exc:
             conflict = exc
-            form.latest_id.data = str(services.latest_version_id(db.session, country_list.id))
+            form.latest_id.data = str(services.latest_version_id(db.session(), country_list.id))
         except DomainError as exc:
             target = getattr(form, exc.field or "note", None) or form.note
             target.errors = [*target.errors, exc.message]
@@ -122,7 +122,7 @@ def version_new(list_id: int):  # type: ignore[no-untyped-def]
                 _("New version saved, in force from %(date)s.", date=date_filter(version.effective_on)),
                 "success",
             )
-            for warning in services.version_warnings(db.session, version, today):
+            for warning in services.version_warnings(db.session(), version, today):
                 flash(warning, "warning")
             return redirect(url_for("countries.list_view", list_id=country_list.id, version=version.id))
     status = 409 if conflict else (400 if form.errors else 200)
@@ -134,4 +134,4 @@ def version_new(list_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/exposure")
 @requires(Permission.READ)
 def exposure():  # type: ignore[no-untyped-def]
-    return render_template("countries/exposure.html", rows=services.exposure_list(db.session))
+    return render_template("countries/exposure.html", rows=services.exposure_list(db.session()))

@@ -417,7 +417,7 @@ def _momentum(loader: _Loader) -> None:
         statements=(loader.statement(70, "ISAE 3000 uden forbehold.", AuditStatementType.ISAE3000),),
         supervision=loader.plan(SupervisionMethod.AUDIT_STATEMENT, 60, 305, "Erklæring gennemgået."),
     )
-    common = {
+    common: dict[str, Any] = {
         "vendor": vendor,
         "departments": loader.depts(BEF),
         "system_owner": "Jobcenterchef, Beskæftigelsesforvaltningen",
@@ -484,7 +484,7 @@ def _momentum(loader: _Loader) -> None:
 
 
 #: Invented vendors (names, org numbers and addresses are made up; the org numbers fail the CVR check).
-ORDINARY = (
+ORDINARY: tuple[dict[str, Any], ...] = (
     {
         "vendor": "Fjordsoft ApS",
         "org": "39501002",

@@ -66,7 +66,16 @@ T = TypeVar("T")
 EU = ("DK", "DE", "IE", "NL", "SE", "FI", "FR", "BE")
 THIRD = ("IN", "PH", "AU", "CN")
 #: Where a vendor's contracting entity sits.
-VENDOR_COUNTRIES = (("DK", 50), ("SE", 6), ("DE", 6), ("NL", 5), ("IE", 5), ("FI", 3), ("NO", 3), ("US", 14))
+VENDOR_COUNTRIES: tuple[tuple[str, int], ...] = (
+    ("DK", 50),
+    ("SE", 6),
+    ("DE", 6),
+    ("NL", 5),
+    ("IE", 5),
+    ("FI", 3),
+    ("NO", 3),
+    ("US", 14),
+)
 VENDOR_COUNTRIES += (("GB", 4), ("IN", 2), ("CN", 2))
 #: Where a sub-processor processes data.
 PROCESSING_COUNTRIES = tuple((c, 8) for c in EU) + (("US", 22), ("GB", 5), ("IN", 4), ("PH", 2))

@@ -33,8 +33,8 @@ def index():  # type: ignore[no-untyped-def]
         "history/index.html",
         page=page,
         flt=flt,
-        entity_types=services.entity_type_options(db.session),
-        actors=services.actor_options(db.session),
+        entity_types=services.entity_type_options(db.session()),
+        actors=services.actor_options(db.session()),
         actions=list(AuditAction),
         changes=services.readable_changes,
         type_label=services.entity_type_label,
@@ -43,7 +43,7 @@ def index():  # type: ignore[no-untyped-def]
 
 def _record_url(entity_type: str, entity_id: int) -> str | None:
     """The record's own page, if there is one and the user may open it."""
-    page = services.record_page(db.session, entity_type, entity_id)
+    page = services.record_page(db.session(), entity_type, entity_id)
     if page is None:
         return None
     endpoint, arguments = page
@@ -57,7 +57,7 @@ def _record_url(entity_type: str, entity_id: int) -> str | None:
 @bp.route("/<entity_type>/<int:entity_id>")
 @requires(Permission.READ)
 def entity(entity_type: str, entity_id: int):  # type: ignore[no-untyped-def]
-    entries = services.entity_history(db.session, entity_type, entity_id)
+    entries = services.entity_history(db.session(), entity_type, entity_id)
     return render_template(
         "history/entity.html",
         entries=entries,

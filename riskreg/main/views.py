@@ -20,7 +20,7 @@ bp = Blueprint("main", __name__)
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
     today = dt.date.today()
-    data = attention(db.session, today, current_app.config["REVIEW_HORIZON_DAYS"])
+    data = attention(db.session(), today, current_app.config["REVIEW_HORIZON_DAYS"])
     return render_template("main/index.html", a=data, today=today, statuses=list(SystemStatus))
 
 

@@ -25,14 +25,14 @@ ERROR_FIELDS = {"note": "description", "entries": "overrides"}
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
     today = engine.today()
-    summaries = services.scenario_overview(db.session, today, current_language())
+    summaries = services.scenario_overview(db.session(), today, current_language())
     return render_template("scenarios/index.html", summaries=summaries, today=today)
 
 
 @bp.route("/<int:scenario_id>")
 @requires(Permission.READ)
 def view(scenario_id: int):  # type: ignore[no-untyped-def]
-    scenario = services.load_scenario(db.session, scenario_id)
+    scenario = services.load_scenario(db.session(), scenario_id)
     if scenario is None:
         abort(404)
     lang = current_language()
@@ -40,7 +40,7 @@ def view(scenario_id: int):  # type: ignore[no-untyped-def]
     as_of = date_arg("as_of", _("Showing the impact today.")) or today
     report, error = None, None
     try:
-        report = services.impact_report(db.session, scenario, as_of, lang)
+        report = services.impact_report(db.session(), scenario, as_of, lang)
     except DomainError as exc:
         if as_of == today:
             error = exc.message
@@ -55,7 +55,7 @@ def view(scenario_id: int):  # type: ignore[no-untyped-def]
             )
             as_of = today
             try:
-                report = services.impact_report(db.session, scenario, as_of, lang)
+                report = services.impact_report(db.session(), scenario, as_of, lang)
             except DomainError as again:
                 error = again.message
     return render_template(
@@ -82,7 +82,7 @@ def new():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             scenario = services.create_scenario(
-                db.session,
+                db.session(),
                 form.name.data or "",
                 form.description.data or "",
                 form.effective_on.data,  # type: ignore[arg-type]

@@ -60,7 +60,7 @@ def index():  # type: ignore[no-untyped-def]
         page=page,
         sort=sort,
         flt=flt,
-        vendors=services.vendor_options(db.session),
+        vendors=services.vendor_options(db.session()),
         countries=country_choices(optional=False),
         mechanisms=list(TransferMechanism),
         dpf_statuses=list(DpfStatus),
@@ -71,10 +71,10 @@ def index():  # type: ignore[no-untyped-def]
 @bp.route("/<int:sub_processor_id>")
 @requires(Permission.READ)
 def view(sub_processor_id: int):  # type: ignore[no-untyped-def]
-    sp = services.load_sub_processor(db.session, sub_processor_id)
+    sp = services.load_sub_processor(db.session(), sub_processor_id)
     if sp is None:
         abort(404)
-    siblings = services.vendor_sub_processors(db.session, sp.vendor_id)
+    siblings = services.vendor_sub_processors(db.session(), sp.vendor_id)
     return render_template(
         "subprocessors/view.html",
         sp=sp,
@@ -96,7 +96,7 @@ def _form(vendor: Vendor, sp: SubProcessor | None) -> SubProcessorForm:
     form.parent_country_code.choices = countries
     form.processing_countries.choices = countries[1:]
     form.support_countries.choices = countries[1:]
-    siblings = services.vendor_sub_processors(db.session, vendor.id)
+    siblings = services.vendor_sub_processors(db.session(), vendor.id)
     # Offering the sub-processor itself or anything below it would only lead to a refused loop.
     excluded = services.descendant_ids(sp, siblings) if sp is not None else set()
     form.parent_id.choices = select_choices(
@@ -108,7 +108,7 @@ def _form(vendor: Vendor, sp: SubProcessor | None) -> SubProcessorForm:
         ]
     )
     form.system_ids.choices = select_choices(
-        (s.id, s.name) for s in services.vendor_systems(db.session, vendor.id)
+        (s.id, s.name) for s in services.vendor_systems(db.session(), vendor.id)
     )
     return form
 
@@ -144,7 +144,7 @@ def new(vendor_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             sp = services.create_sub_processor(
-                db.session, vendor, _values(form), _locations(form), form.system_ids.data or []
+                db.session(), vendor, _values(form), _locations(form), form.system_ids.data or []
             )
         except DomainError as exc:
             _error(form, exc)
@@ -163,7 +163,12 @@ def edit(sub_processor_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             services.update_sub_processor(
-                db.session, sp, _values(form), _locations(form), form.system_ids.data or [], form.version.data
+                db.session(),
+                sp,
+                _values(form),
+                _locations(form),
+                form.system_ids.data or [],
+                form.version.data,
             )
         except ConflictError as exc:
             conflict = exc
@@ -192,7 +197,7 @@ def edit(sub_processor_id: int):  # type: ignore[no-untyped-def]
 def archive(sub_processor_id: int) -> Response:
     sp = db.get_or_404(SubProcessor, sub_processor_id)
     try:
-        services.set_sub_processor_archived(db.session, sp, not sp.is_archived)
+        services.set_sub_processor_archived(db.session(), sp, not sp.is_archived)
     except DomainError as exc:
         flash(exc.message, "error")
     else:

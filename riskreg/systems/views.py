@@ -46,7 +46,7 @@ def _enum_arg(name: str, enum_cls: type[EnumT]) -> EnumT | None:
 def _source_choice(lang: str) -> assessment.SourceChoice:
     """The list asked for by ``as_of`` and ``scenario``; what could not be used is flashed."""
     choice = assessment.choose_source(
-        db.session, request.args.get("as_of", ""), request.args.get("scenario", ""), lang
+        db.session(), request.args.get("as_of", ""), request.args.get("scenario", ""), lang
     )
     for message in choice.messages:
         flash(message, "warning")
@@ -56,7 +56,7 @@ def _source_choice(lang: str) -> assessment.SourceChoice:
 @bp.route("/")
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
-    engine.ensure_current(db.session)
+    engine.ensure_current(db.session())
     status = request.args.get("status", "")
     flt = services.SystemFilter(
         q=request.args.get("q", "").strip(),
@@ -73,7 +73,7 @@ def index():  # type: ignore[no-untyped-def]
     source = choice.source if choice.is_computed else None
     sort = sort_key(services.LIST_SORTS, "name")
     page = paginate(services.system_list_query(flt, sort, source))
-    departments, vendors = services.filter_options(db.session)
+    departments, vendors = services.filter_options(db.session())
     return render_template(
         "systems/index.html",
         page=page,
@@ -84,8 +84,8 @@ def index():  # type: ignore[no-untyped-def]
         vendors=vendors,
         countries=country_choices(optional=False),
         choice=choice,
-        counts=services.verdict_counts(db.session, flt, source),
-        marks=services.verdict_marks(db.session, [s.id for s in page.items], source),
+        counts=services.verdict_counts(db.session(), flt, source),
+        marks=services.verdict_marks(db.session(), [s.id for s in page.items], source),
         classes=list(TransferClass),
         outcomes=list(Outcome),
         lang=current_language(),
@@ -96,7 +96,7 @@ def index():  # type: ignore[no-untyped-def]
 @requires(Permission.READ)
 def view(system_id: int):  # type: ignore[no-untyped-def]
     lang = current_language()
-    picture = services.system_picture(db.session, system_id, lang)
+    picture = services.system_picture(db.session(), system_id, lang)
     if picture is None:
         abort(404)
     return render_template("systems/view.html", p=picture, s=picture.system, lang=lang)
@@ -105,15 +105,15 @@ def view(system_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:system_id>/transfers")
 @requires(Permission.READ)
 def transfers(system_id: int):  # type: ignore[no-untyped-def]
-    engine.ensure_current(db.session)
+    engine.ensure_current(db.session())
     system = db.get_or_404(System, system_id)
     lang = current_language()
-    tab = assessment.transfers_tab(db.session, system, _source_choice(lang), lang)
+    tab = assessment.transfers_tab(db.session(), system, _source_choice(lang), lang)
     return render_template("systems/transfers.html", t=tab, s=system, lang=lang)
 
 
 def _prepare(form: SystemForm, system: System | None) -> None:
-    _departments, vendors = services.filter_options(db.session)
+    _departments, vendors = services.filter_options(db.session())
     if system is not None and all(v[0] != system.vendor_id for v in vendors):
         vendors.append((system.vendor_id, system.vendor.name))
     form.vendor_id.choices = select_choices([("", _("— choose —"))] + vendors)
@@ -168,7 +168,7 @@ def new():  # type: ignore[no-untyped-def]
         form.vendor_id.data = _int_arg("vendor")
     if form.validate_on_submit():
         try:
-            system = services.create_system(db.session, _values(form), **_many(form))
+            system = services.create_system(db.session(), _values(form), **_many(form))
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -197,7 +197,7 @@ def edit(system_id: int):  # type: ignore[no-untyped-def]
     elif form.validate_on_submit():
         try:
             services.update_system(
-                db.session, system, _values(form), version=form.version.data, **_many(form)
+                db.session(), system, _values(form), version=form.version.data, **_many(form)
             )
         except ConflictError as exc:
             conflict = exc
@@ -215,6 +215,6 @@ def edit(system_id: int):  # type: ignore[no-untyped-def]
 @requires(Permission.EDIT_REGISTER)
 def archive(system_id: int):  # type: ignore[no-untyped-def]
     system = db.get_or_404(System, system_id)
-    services.set_system_archived(db.session, system, not system.is_archived)
+    services.set_system_archived(db.session(), system, not system.is_archived)
     flash(_("Archived.") if system.is_archived else _("Restored."), "success")
     return redirect(url_for("systems.view", system_id=system.id))

@@ -86,7 +86,7 @@ def index():  # type: ignore[no-untyped-def]
     )
     sort = sort_key(dict.fromkeys(services.SORT_KEYS), "name")
     page = paginate(services.vendor_list_query(flt, sort, current_language()))
-    counts = services.systems_counts(db.session, [v.id for v in page.items])
+    counts = services.systems_counts(db.session(), [v.id for v in page.items])
     return render_template(
         "vendors/index.html",
         page=page,
@@ -102,7 +102,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.route("/<int:vendor_id>")
 @requires(Permission.READ)
 def view(vendor_id: int):  # type: ignore[no-untyped-def]
-    vendor = services.load_vendor(db.session, vendor_id)
+    vendor = services.load_vendor(db.session(), vendor_id)
     if vendor is None:
         abort(404)
     return render_template(
@@ -110,7 +110,7 @@ def view(vendor_id: int):  # type: ignore[no-untyped-def]
         vendor=vendor,
         lang=current_language(),
         tree=services.sub_processor_tree(vendor.sub_processors),
-        systems=services.vendor_systems(db.session, vendor),
+        systems=services.vendor_systems(db.session(), vendor),
         dpf_stale=services.dpf_check_is_stale(vendor),
         statement_is_old=services.statement_is_old,
         supervision_is_overdue=services.supervision_is_overdue,
@@ -149,7 +149,7 @@ def new():  # type: ignore[no-untyped-def]
     form = _vendor_form(None)
     if form.validate_on_submit():
         try:
-            vendor = services.create_vendor(db.session, _values(form, VENDOR_FIELDS), _locations(form))
+            vendor = services.create_vendor(db.session(), _values(form, VENDOR_FIELDS), _locations(form))
         except DomainError as exc:
             _vendor_error(form, exc)
         else:
@@ -167,7 +167,7 @@ def edit(vendor_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             services.update_vendor(
-                db.session, vendor, _values(form, VENDOR_FIELDS), _locations(form), form.version.data
+                db.session(), vendor, _values(form, VENDOR_FIELDS), _locations(form), form.version.data
             )
         except ConflictError as exc:
             conflict = exc
@@ -195,7 +195,7 @@ def edit(vendor_id: int):  # type: ignore[no-untyped-def]
 def archive(vendor_id: int) -> Response:
     vendor = db.get_or_404(Vendor, vendor_id)
     try:
-        services.set_vendor_archived(db.session, vendor, not vendor.is_archived)
+        services.set_vendor_archived(db.session(), vendor, not vendor.is_archived)
     except DomainError as exc:
         flash(exc.message, "error")
     else:
@@ -213,7 +213,7 @@ def statement_new(vendor_id: int):  # type: ignore[no-untyped-def]
     form = AuditStatementForm()
     if form.validate_on_submit():
         try:
-            services.add_audit_statement(db.session, vendor, _values(form, STATEMENT_FIELDS))
+            services.add_audit_statement(db.session(), vendor, _values(form, STATEMENT_FIELDS))
         except DomainError as exc:
             _field_error(form, exc, "type")
         else:
@@ -235,7 +235,7 @@ def statement_edit(statement_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             services.update_audit_statement(
-                db.session, statement, _values(form, STATEMENT_FIELDS), form.version.data
+                db.session(), statement, _values(form, STATEMENT_FIELDS), form.version.data
             )
         except ConflictError as exc:
             conflict = exc
@@ -266,7 +266,7 @@ def supervision_new(vendor_id: int):  # type: ignore[no-untyped-def]
     form = SupervisionForm()
     if form.validate_on_submit():
         try:
-            services.add_supervision(db.session, vendor, _values(form, SUPERVISION_FIELDS))
+            services.add_supervision(db.session(), vendor, _values(form, SUPERVISION_FIELDS))
         except DomainError as exc:
             _field_error(form, exc, "method")
         else:
@@ -288,7 +288,7 @@ def supervision_edit(supervision_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             services.update_supervision(
-                db.session, supervision, _values(form, SUPERVISION_FIELDS), form.version.data
+                db.session(), supervision, _values(form, SUPERVISION_FIELDS), form.version.data
             )
         except ConflictError as exc:
             conflict = exc
