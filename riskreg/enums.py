@@ -139,6 +139,34 @@ class RiskLevel(StrEnum):
         return list(RiskLevel).index(self)
 
 
+class Wp248Criterion(StrEnum):
+    """The nine criteria of WP248 rev.01 for processing "likely to result in a high risk"."""
+
+    EVALUATION = "evaluation"
+    AUTOMATED_DECISION = "automated_decision"
+    SYSTEMATIC_MONITORING = "systematic_monitoring"
+    SENSITIVE_DATA = "sensitive_data"
+    LARGE_SCALE = "large_scale"
+    MATCHING = "matching"
+    VULNERABLE_SUBJECTS = "vulnerable_subjects"
+    INNOVATIVE_USE = "innovative_use"
+    PREVENTS_RIGHTS = "prevents_rights"
+
+
+class ListedProcessing(StrEnum):
+    """Datatilsynet's art. 35(4) list of processing that always needs a DPIA (28 January 2019).
+
+    The first four count only together with at least one WP248 criterion.
+    """
+
+    BIOMETRIC = "biometric"
+    GENETIC = "genetic"
+    LOCATION = "location"
+    INNOVATIVE_TECHNOLOGY = "innovative_technology"
+    AUTOMATED_ACCESS_DECISION = "automated_access_decision"
+    LARGE_SCALE_PROFILING = "large_scale_profiling"
+
+
 class ExposureLevel(StrEnum):
     MEDIUM = "medium"
     HIGH = "high"

@@ -19,6 +19,7 @@ from riskreg.enums import (
     EntityRole,
     ExposureLevel,
     LegalBasis,
+    ListedProcessing,
     LocationKind,
     Outcome,
     RiskLevel,
@@ -28,6 +29,7 @@ from riskreg.enums import (
     SystemStatus,
     TransferClass,
     TransferMechanism,
+    Wp248Criterion,
 )
 
 
@@ -148,6 +150,27 @@ MSGIDS: dict[type[StrEnum], dict[str, str]] = {
         "vendor_parent": N_("Vendor's parent company"),
         "sub_processor": N_("Sub-processor"),
         "sub_processor_parent": N_("Sub-processor's parent company"),
+    },
+    Wp248Criterion: {
+        "evaluation": N_("Evaluation or scoring, including profiling"),
+        "automated_decision": N_("Automated decision-making with legal or similarly significant effect"),
+        "systematic_monitoring": N_("Systematic monitoring"),
+        "sensitive_data": N_("Sensitive data or data of a highly personal nature"),
+        "large_scale": N_("Data processed on a large scale"),
+        "matching": N_("Matching or combining datasets"),
+        "vulnerable_subjects": N_("Data concerning vulnerable data subjects"),
+        "innovative_use": N_("Innovative use or new technological or organisational solutions"),
+        "prevents_rights": N_("Prevents data subjects from exercising a right or using a service"),
+    },
+    ListedProcessing: {
+        "biometric": N_("Biometric data for unique identification (with another criterion)"),
+        "genetic": N_("Genetic data (with another criterion)"),
+        "location": N_("Location data (with another criterion)"),
+        "innovative_technology": N_("Innovative technology (with another criterion)"),
+        "automated_access_decision": N_(
+            "Automated decision on access to a product, service, opportunity or benefit"
+        ),
+        "large_scale_profiling": N_("Profiling on a large scale"),
     },
     AuditAction: {
         "create": N_("Created"),
