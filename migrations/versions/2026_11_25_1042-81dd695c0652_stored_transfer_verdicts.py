@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "81dd695c0652"
 down_revision = "11b9386c593c"
 branch_labels = None
