@@ -1,6 +1,6 @@
 """Set Danish translations in the catalogue from a JSON file of {msgid: msgstr} (clears the fuzzy flag).
 
-    .venv/bin/python tools/set_translations.py FILE.json [--locale da]
+.venv/bin/python tools/set_translations.py FILE.json [--locale da]
 """
 
 from __future__ import annotations
