@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +13,7 @@ from riskreg.countries.models import CountryList
 from riskreg.enums import CountryListKind, CountryStatus
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices, select_choices
+from riskreg.forms import country_choices, date_arg, select_choices
 from riskreg.i18n import current_language, date_filter
 
 bp = Blueprint("countries", __name__, url_prefix="/countries")
@@ -40,15 +38,7 @@ def index():  # type: ignore[no-untyped-def]
 def list_view(list_id: int):  # type: ignore[no-untyped-def]
     country_list = db.get_or_404(CountryList, list_id)
     today = services.today()
-    as_of = today
-    if request.args.get("as_of"):
-        try:
-            as_of = dt.date.fromisoformat(request.args["as_of"])
-        except ValueError:
-            flash(
-                _("Not a date: %(value)s. Showing the list in force today.", value=request.args["as_of"]),
-                "error",
-            )
+    as_of = date_arg("as_of", _("Showing the list in force today.")) or today
     status_arg = request.args.get("status", "")
     status = CountryStatus(status_arg) if status_arg in CountryStatus.__members__.values() else None
     page = services.list_page(
