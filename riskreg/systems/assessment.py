@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from riskreg.catalogue import translate
-from riskreg.countries.models import Country, CountryList
+from riskreg.countries.models import CountryList
 from riskreg.errors import DomainError
 from riskreg.systems.models import System
 from riskreg.transfers import engine
@@ -106,15 +105,12 @@ class TransfersTab:
     system: System
     choice: SourceChoice
     assessment: engine.Assessment | None  # None without a list to classify against
-    countries: dict[str, str]  # code -> name in the reader's language
 
 
-def transfers_tab(session: Session, system: System, choice: SourceChoice, lang: str) -> TransfersTab:
-    """The system's transfers and exposure findings under the chosen list, with country names in ``lang``."""
+def transfers_tab(session: Session, system: System, choice: SourceChoice) -> TransfersTab:
+    """The system's transfers and exposure findings under the chosen list."""
     assessment = None
     if choice.source is not None:
         found = engine.assess(session, choice.source, [system.id])
         assessment = found[0] if found else engine.Assessment(system.id, system.name)
-    column = Country.name_da if lang == "da" else Country.name_en
-    countries = {code: name for code, name in session.execute(select(Country.code, column))}
-    return TransfersTab(system, choice, assessment, countries)
+    return TransfersTab(system, choice, assessment)

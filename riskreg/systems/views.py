@@ -108,7 +108,7 @@ def transfers(system_id: int):  # type: ignore[no-untyped-def]
     engine.ensure_current(db.session())
     system = db.get_or_404(System, system_id)
     lang = current_language()
-    tab = assessment.transfers_tab(db.session(), system, _source_choice(lang), lang)
+    tab = assessment.transfers_tab(db.session(), system, _source_choice(lang))
     return render_template("systems/transfers.html", t=tab, s=system, lang=lang)
 
 

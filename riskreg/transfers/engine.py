@@ -545,7 +545,7 @@ class TransferFinding:
     vendor_id: int
     sub_processor_id: int | None
     country_code: str | None
-    country: str | None
+    country_names: dict[str, str]  # language -> the country's name (empty when no country is known)
     kind: LocationKind | None
     mechanism: TransferMechanism
     dpf_status: DpfStatus
@@ -562,6 +562,9 @@ class TransferFinding:
     def reason(self, lang: str) -> str:
         return self.reason_da if lang == "da" else self.reason_en
 
+    def country(self, lang: str) -> str | None:
+        return self.country_names.get(lang)
+
 
 @dataclass
 class ExposureItem:
@@ -570,7 +573,7 @@ class ExposureItem:
     vendor_id: int
     sub_processor_id: int | None
     country_code: str
-    country: str
+    country_names: dict[str, str]  # language -> the country's name
     level: ExposureLevel
     laws: list[str]
     reason_da: str
@@ -578,6 +581,9 @@ class ExposureItem:
 
     def reason(self, lang: str) -> str:
         return self.reason_da if lang == "da" else self.reason_en
+
+    def country(self, lang: str) -> str | None:
+        return self.country_names.get(lang)
 
 
 @dataclass
@@ -654,17 +660,21 @@ def _finding(r: Any, names: dict[str, dict[str, str]], labels: dict[str, str]) -
     rule = rules.RULES_BY_ID[r.rule]
     kind = LocationKind(r.location_kind) if r.location_kind is not None else None
     mechanism, dpf = TransferMechanism(r.mechanism), DpfStatus(r.dpf_status)
+    countries = (
+        {lang: names[lang].get(r.country_code, r.country_code) for lang in names} if r.country_code else {}
+    )
     reasons = {}
     for lang in ("da", "en"):
-        country = names[lang].get(r.country_code, r.country_code) if r.country_code else None
-        facts = rules.ReasonFacts(recipient, country, labels[lang], mechanism, dpf, kind, r.tia_on)
+        facts = rules.ReasonFacts(
+            recipient, countries.get(lang), labels[lang], mechanism, dpf, kind, r.tia_on
+        )
         reasons[lang] = rules.reason(lang, rule, facts)
     return TransferFinding(
         recipient=recipient,
         vendor_id=r.vendor_id,
         sub_processor_id=r.sub_processor_id,
         country_code=r.country_code,
-        country=names["en"].get(r.country_code) if r.country_code else None,
+        country_names=countries,
         kind=kind,
         mechanism=mechanism,
         dpf_status=dpf,
@@ -710,6 +720,7 @@ def _add_exposure(
             EntityRole.SUB_PROCESSOR_PARENT: r.parent_company or r.sub_name,
         }[role]
         laws = list(r.laws or [])
+        countries = {lang: names[lang].get(r.country_code, r.country_code) for lang in names}
         a.exposure.append(
             ExposureItem(
                 entity=entity,
@@ -717,15 +728,11 @@ def _add_exposure(
                 vendor_id=r.vendor_id,
                 sub_processor_id=r.sub_processor_id,
                 country_code=r.country_code,
-                country=names["en"].get(r.country_code, r.country_code),
+                country_names=countries,
                 level=ExposureLevel(r.level),
                 laws=laws,
-                reason_da=rules.exposure_reason(
-                    "da", entity, role, names["da"].get(r.country_code, r.country_code), laws
-                ),
-                reason_en=rules.exposure_reason(
-                    "en", entity, role, names["en"].get(r.country_code, r.country_code), laws
-                ),
+                reason_da=rules.exposure_reason("da", entity, role, countries["da"], laws),
+                reason_en=rules.exposure_reason("en", entity, role, countries["en"], laws),
             )
         )
 

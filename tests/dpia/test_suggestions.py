@@ -66,7 +66,7 @@ def finding(
         vendor_id=1,
         sub_processor_id=7,
         country_code="IN",
-        country="India",
+        country_names={"da": "Indien", "en": "India"},
         kind=kind,
         mechanism=TransferMechanism.SCC,
         dpf_status=DpfStatus.NOT_LISTED,
