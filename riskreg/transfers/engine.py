@@ -525,20 +525,6 @@ def verdicts(
     return _verdict_rows(_per_system(source, system_ids), exposure_rows(system_ids).subquery()).subquery(name)
 
 
-def class_counts(
-    session: Session, system_ids: Select[Any], source: ListSource | None = None
-) -> dict[TransferClass, int]:
-    """How many of the systems selected by ``system_ids`` have each verdict."""
-    v = verdicts(source)
-    rows = session.execute(
-        select(v.c.verdict, func.count()).where(v.c.system_id.in_(system_ids)).group_by(v.c.verdict)
-    )
-    counts = {c: 0 for c in TransferClass}
-    for verdict, n in rows:
-        counts[TransferClass(verdict)] += n
-    return counts
-
-
 @dataclass
 class TransferFinding:
     recipient: str

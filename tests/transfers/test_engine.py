@@ -270,13 +270,15 @@ def test_verdicts_for_a_source_match_the_stored_ones_for_today(demo_db: Session)
     assert rows == {k: (v[0].value, v[1].value) for k, v in stored(demo_db).items()}
 
 
-def test_class_counts_of_the_demo(demo_db: Session) -> None:
-    counts = engine.class_counts(demo_db, select(System.id))
+def test_verdict_counts_of_the_demo(demo_db: Session) -> None:
+    from riskreg.systems.services import SystemFilter, verdict_counts
+
+    counts = verdict_counts(demo_db, SystemFilter())
     assert counts[C.UNKNOWN] == 1  # CapCut
     assert counts[C.DPF] == 2  # Adobe, Momentum AI
     assert counts[C.NO_BASIS] == 1  # Canva via SkoleTube
     assert sum(counts.values()) == len(stored(demo_db))
-    after = engine.class_counts(demo_db, select(System.id), dpf_invalidated(demo_db))
+    after = verdict_counts(demo_db, SystemFilter(), dpf_invalidated(demo_db))
     assert (after[C.DPF], after[C.NO_BASIS]) == (0, 3)
 
 
