@@ -35,7 +35,7 @@ class Override:
 @dataclass(frozen=True)
 class ScenarioSummary:
     scenario: CountryList
-    #: The newest version, the one the engine applies; None for a scenario without versions.
+    #: The version the engine applies on the day; None for a scenario without versions.
     version: CountryListVersion | None
     overrides: list[Override]
     #: How many systems change verdict or outcome today; None when the impact could not be worked out.
@@ -69,9 +69,10 @@ def load_scenario(session: Session, scenario_id: int) -> CountryList | None:
     )
 
 
-def newest_version(scenario: CountryList) -> CountryListVersion | None:
-    # ``versions`` is ordered newest effective date first, as ``engine.source_for`` picks it.
-    return scenario.versions[0] if scenario.versions else None
+def version_applied(session: Session, scenario: CountryList, on: dt.date) -> CountryListVersion | None:
+    """The scenario version the engine applies on ``on`` (``engine.scenario_version_id``), as loaded."""
+    version_id = engine.scenario_version_id(session, scenario, on)
+    return next((v for v in scenario.versions if v.id == version_id), None)
 
 
 def scenario_overview(session: Session, on: dt.date, lang: str) -> list[ScenarioSummary]:
@@ -84,11 +85,14 @@ def scenario_overview(session: Session, on: dt.date, lang: str) -> list[Scenario
     ).all()
     summaries = []
     for scenario in sorted(scenarios, key=lambda s: s.name.casefold()):
-        version = newest_version(scenario)
+        version = version_applied(session, scenario, on)
         changed: int | None = None
         error = None
         try:
-            changed = len(engine.scenario_impact(session, scenario, on, lang)[2])
+            base = engine.official_source(session, on, lang)
+            changed = len(
+                engine.changed_systems(session, base, engine.source_for(session, on, scenario, lang))
+            )
         except DomainError as exc:
             error = exc.message
         summaries.append(ScenarioSummary(scenario, version, overrides(version, lang), changed, error))
@@ -108,7 +112,8 @@ class ImpactReport:
 def impact_report(session: Session, scenario: CountryList, as_of: dt.date, lang: str) -> ImpactReport:
     """Which systems the scenario changes on ``as_of`` and why; a DomainError if no list was in force then."""
     base, what_if, changes = engine.scenario_impact(session, scenario, as_of, lang)
-    return ImpactReport(scenario, as_of, base, what_if, changes, overrides(newest_version(scenario), lang))
+    applied = version_applied(session, scenario, as_of)
+    return ImpactReport(scenario, as_of, base, what_if, changes, overrides(applied, lang))
 
 
 def create_scenario(

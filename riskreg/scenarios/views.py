@@ -65,7 +65,7 @@ def view(scenario_id: int):  # type: ignore[no-untyped-def]
         error=error,
         as_of=as_of,
         today=today,
-        overrides=services.overrides(services.newest_version(scenario), lang),
+        overrides=services.overrides(services.version_applied(db.session(), scenario, as_of), lang),
         lang=lang,
     )
 

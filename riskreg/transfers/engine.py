@@ -167,6 +167,16 @@ def find_scenario(session: Session, name_or_id: str | int, lang: str = "da") -> 
     return found
 
 
+def scenario_version_id(session: Session, scenario: CountryList, as_of: dt.date) -> int | None:
+    """The scenario's version in force on ``as_of``, else its first one (None if it has no version)."""
+    versions = select(CountryListVersion.id).where(CountryListVersion.country_list_id == scenario.id)
+    return session.scalar(
+        versions.where(CountryListVersion.effective_on <= as_of)
+        .order_by(CountryListVersion.effective_on.desc())
+        .limit(1)
+    ) or session.scalar(versions.order_by(CountryListVersion.effective_on).limit(1))
+
+
 def source_for(
     session: Session, as_of: dt.date, scenario: CountryList | None = None, lang: str = "da"
 ) -> ListSource:
@@ -178,12 +188,7 @@ def source_for(
     source = official_source(session, as_of, lang)
     if scenario is None:
         return source
-    versions = select(CountryListVersion.id).where(CountryListVersion.country_list_id == scenario.id)
-    version_id = session.scalar(
-        versions.where(CountryListVersion.effective_on <= as_of)
-        .order_by(CountryListVersion.effective_on.desc())
-        .limit(1)
-    ) or session.scalar(versions.order_by(CountryListVersion.effective_on).limit(1))
+    version_id = scenario_version_id(session, scenario, as_of)
     if version_id is None:
         raise DomainError(
             translate(lang, N_("The scenario %(name)s has no version yet."), name=scenario.name)
@@ -747,18 +752,7 @@ def scenario_impact(
     """
     base = official_source(session, as_of, lang)
     what_if = source_for(session, as_of, scenario, lang)
-    before, after = verdicts(base, name="before"), verdicts(what_if, name="after")
-    changed = list(
-        session.execute(
-            select(before.c.system_id)
-            .join(after, after.c.system_id == before.c.system_id)
-            .join(System, System.id == before.c.system_id)
-            .where(
-                System.is_archived.is_(False),
-                (before.c.verdict != after.c.verdict) | (before.c.outcome != after.c.outcome),
-            )
-        ).scalars()
-    )
+    changed = changed_systems(session, base, what_if)
     if not changed:
         return base, what_if, []
     old = {a.system_id: a for a in assess(session, base, changed)}
@@ -772,6 +766,22 @@ def scenario_impact(
         result.append(VerdictChange(system_id, a.system, a.verdict, b.verdict, a.outcome, b.outcome, moved))
     result.sort(key=lambda c: (-c.after.severity, c.system.lower()))
     return base, what_if, result
+
+
+def changed_systems(session: Session, base: ListSource, what_if: ListSource) -> list[int]:
+    """Ids of the live systems whose verdict or outcome differs between two lists (one query, no detail)."""
+    before, after = verdicts(base, name="before"), verdicts(what_if, name="after")
+    return list(
+        session.execute(
+            select(before.c.system_id)
+            .join(after, after.c.system_id == before.c.system_id)
+            .join(System, System.id == before.c.system_id)
+            .where(
+                System.is_archived.is_(False),
+                (before.c.verdict != after.c.verdict) | (before.c.outcome != after.c.outcome),
+            )
+        ).scalars()
+    )
 
 
 def _finding_key(t: TransferFinding) -> tuple[Any, ...]:

@@ -403,7 +403,13 @@ def test_a_new_version_of_a_scenario_through_the_country_list_pages(
     )
     assert response.status_code == 302, text(response)
     # Each version of a scenario applies from its own date: today the lapse, from tomorrow the reprieve.
-    assert changed_systems(text(dpo.get(f"/scenarios/{scenario_id}"))) != []
+    today_page = text(dpo.get(f"/scenarios/{scenario_id}"))
+    assert changed_systems(today_page) != []
     tomorrow = (engine.today() + dt.timedelta(days=1)).isoformat()
-    assert changed_systems(text(dpo.get(f"/scenarios/{scenario_id}?as_of={tomorrow}"))) == []
+    tomorrow_page = text(dpo.get(f"/scenarios/{scenario_id}?as_of={tomorrow}"))
+    assert changed_systems(tomorrow_page) == []
+    # The overrides shown are those of the version applied on the day.
+    gb_status = re.compile(r'GB</span> → <span class="badge badge-(\w+)"')
+    assert set(gb_status.findall(today_page)) == {"none"}
+    assert set(gb_status.findall(tomorrow_page)) == {"adequacy"}
     assert official_data() == before
