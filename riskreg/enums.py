@@ -214,6 +214,32 @@ class EntityRole(StrEnum):
     SUB_PROCESSOR_PARENT = "sub_processor_parent"
 
 
+class MeasureKind(StrEnum):
+    """What kind of measure lowers a risk (DESIGN §5)."""
+
+    TECHNICAL = "technical"
+    CONTRACTUAL = "contractual"
+    ORGANISATIONAL = "organisational"
+
+
+class DpiaState(StrEnum):
+    """Where a DPIA version is in the approval chain (DESIGN §6)."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    DECIDED = "decided"
+    #: A later version was submitted before this one was decided.
+    SUPERSEDED = "superseded"
+
+
+class DecisionOutcome(StrEnum):
+    APPROVED = "approved"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions"
+    REJECTED = "rejected"
+    POSTPONED = "postponed"
+    ESCALATED = "escalated"
+
+
 class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"

@@ -13,6 +13,7 @@ from riskreg.countries.models import (
     JurisdictionExposure,
 )
 from riskreg.db import Base
+from riskreg.dpia.models import Decision, Dpia, Measure, Risk, SuggestionDismissal
 from riskreg.systems.models import Department, System, SystemDataCategory, SystemDataSubject, SystemLegalBasis
 from riskreg.transfers import tracking as _tracking  # noqa: F401  (keeps the stored classification current)
 from riskreg.transfers.models import AssessmentState, SystemAssessment
@@ -36,10 +37,15 @@ __all__ = [
     "CountryListEntry",
     "CountryListVersion",
     "DataProcessingAgreement",
+    "Decision",
     "Department",
+    "Dpia",
     "JurisdictionExposure",
+    "Measure",
     "ProcessingLocation",
+    "Risk",
     "SubProcessor",
+    "SuggestionDismissal",
     "Supervision",
     "System",
     "SystemAssessment",

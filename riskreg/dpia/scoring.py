@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from riskreg.enums import RiskLevel
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+
+from riskreg.enums import MeasureKind, RiskLevel
 
 SCALE = range(1, 5)
 #: The lowest score of each level: 1–3 low, 4–6 medium, 8–9 high, 12–16 very high (L × C has no others).
@@ -21,3 +24,38 @@ def level(likelihood: int, consequence: int) -> RiskLevel:
     """The level of L × C."""
     points = score(likelihood, consequence)
     return next(lv for lowest, lv in LEVEL_FROM if points >= lowest)
+
+
+#: Art. 36: from this residual level on, the supervisory authority must be consulted before processing.
+PRIOR_CONSULTATION_FROM = RiskLevel.HIGH
+
+
+def highest(pairs: Iterable[tuple[int, int]]) -> RiskLevel:
+    """The highest level of some (L, C) pairs; low when there are none."""
+    return max((level(lk, c) for lk, c in pairs), key=lambda lv: lv.rank, default=RiskLevel.LOW)
+
+
+class ReductionFlag(StrEnum):
+    """Why a risk's reduction from inherent to residual cannot be relied on."""
+
+    #: Lowered only by measures that depend on users remembering a rule (the Canva lesson).
+    RELIES_ON_USERS = "relies_on_users"
+    #: Lowered without any measure linked.
+    NO_MEASURE = "no_measure"
+
+
+def reduction_flag(
+    inherent_score: int, residual_score: int, measures: Sequence[tuple[MeasureKind, bool]]
+) -> ReductionFlag | None:
+    """Flag a reduction that rests on nothing, or only on users remembering a rule.
+
+    ``measures`` are the linked measures as (kind, relies on users). A reduction is sound when at least one
+    linked measure does not depend on users' memory.
+    """
+    if residual_score >= inherent_score:
+        return None
+    if not measures:
+        return ReductionFlag.NO_MEASURE
+    if all(relies for _kind, relies in measures):
+        return ReductionFlag.RELIES_ON_USERS
+    return None

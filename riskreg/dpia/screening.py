@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from riskreg.enums import ListedProcessing, Wp248Criterion
+from riskreg.enums import DataCategory, DataSubject, ListedProcessing, SubjectVolume, Wp248Criterion
 
 #: WP248's rule of thumb: from this many criteria on, a DPIA is required.
 CRITERIA_THRESHOLD = 2
@@ -50,3 +50,26 @@ def screen(criteria: Iterable[Wp248Criterion], listed: Iterable[ListedProcessing
     return Screening(
         required=len(met) >= CRITERIA_THRESHOLD or bool(triggering), criteria=met, listed=triggering
     )
+
+
+def criteria_from_facts(
+    subjects: Iterable[DataSubject],
+    categories: Iterable[DataCategory],
+    volume: SubjectVolume | None,
+    has_ai: bool,
+    ai_output_in_decisions: bool,
+) -> tuple[Wp248Criterion, ...]:
+    """The WP248 criteria the register shows, ticked when a DPIA is started; the DPO decides."""
+    subjects, categories = set(subjects), set(categories)
+    met = set()
+    if subjects & {DataSubject.CHILDREN, DataSubject.VULNERABLE, DataSubject.PATIENTS, DataSubject.EMPLOYEES}:
+        met.add(Wp248Criterion.VULNERABLE_SUBJECTS)
+    if categories & {DataCategory.SPECIAL_ART9, DataCategory.CRIMINAL_ART10, DataCategory.CPR}:
+        met.add(Wp248Criterion.SENSITIVE_DATA)
+    if volume in (SubjectVolume.UNDER_100000, SubjectVolume.OVER_100000):
+        met.add(Wp248Criterion.LARGE_SCALE)
+    if has_ai:
+        met.add(Wp248Criterion.INNOVATIVE_USE)
+    if ai_output_in_decisions:
+        met.add(Wp248Criterion.EVALUATION)
+    return tuple(c for c in Wp248Criterion if c in met)

@@ -24,6 +24,7 @@ from riskreg.countries.models import (
     JurisdictionExposure,
 )
 from riskreg.enums import CountryListKind, CountryStatus, ExposureLevel
+from riskreg.reference.measures import sync_measures
 
 OFFICIAL_LIST_NAME = "Officiel liste over sikre tredjelande"
 DPF_INVALIDATED = "DPF invalidated"
@@ -182,6 +183,7 @@ def load_reference_data(session: Session) -> dict[str, int]:
         "official_list": int(sync_official_list(session)),
         "exposure": sync_exposure(session),
         "scenarios": sync_scenarios(session),
+        "measures": sync_measures(session),
     }
     session.commit()
     return result
