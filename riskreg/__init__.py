@@ -69,6 +69,9 @@ def _register_blueprints(app: Flask) -> None:
     from riskreg.auth.views import bp as auth_bp
     from riskreg.bodies.views import bp as bodies_bp
     from riskreg.countries.views import bp as countries_bp
+    from riskreg.dpia.decision_views import bp as decisions_bp
+    from riskreg.dpia.measure_views import bp as measures_bp
+    from riskreg.dpia.views import bp as dpia_bp
     from riskreg.history.views import bp as history_bp
     from riskreg.main.views import bp as main_bp
     from riskreg.scenarios.views import bp as scenarios_bp
@@ -85,6 +88,9 @@ def _register_blueprints(app: Flask) -> None:
         systems_bp,
         countries_bp,
         scenarios_bp,
+        dpia_bp,
+        measures_bp,
+        decisions_bp,
         bodies_bp,
         history_bp,
     ):
