@@ -85,11 +85,11 @@ def _recipient_key(t: TransferFinding) -> str:
     return f"sub{t.sub_processor_id}" if t.sub_processor_id is not None else f"vendor{t.vendor_id}"
 
 
-def _transfer_suggestions(assessment: Assessment, consequence: int) -> list[Suggestion]:
+def _transfer_suggestions(assessment: Assessment, consequence: int, lang: str) -> list[Suggestion]:
     found: dict[str, Suggestion] = {}
     for t in assessment.transfers:
         country = t.country_code or "?"
-        params = {"recipient": t.recipient, "country": country}
+        params = {"recipient": t.recipient, "country": t.country(lang) or country}
         key = f"transfer:{_recipient_key(t)}:{country}"
         likelihood = TRANSFER_LIKELIHOOD.get(t.klass)
         if likelihood is not None:
@@ -117,10 +117,11 @@ def _transfer_suggestions(assessment: Assessment, consequence: int) -> list[Sugg
 def suggest(system: SystemFacts, assessment: Assessment, lang: str = "da") -> list[Suggestion]:
     """The suggested risks for a system, worst default score first."""
     consequence = consequence_for(system)
-    suggestions = _transfer_suggestions(assessment, consequence)
+    suggestions = _transfer_suggestions(assessment, consequence, lang)
     for e in assessment.exposure:
         key = f"exposure:{e.role.value}:{e.entity}:{e.country_code}"
-        params = {"entity": e.entity, "country": e.country_code, "role": label_in(lang, e.role).lower()}
+        country_name = e.country(lang) or e.country_code
+        params = {"entity": e.entity, "country": country_name, "role": label_in(lang, e.role).lower()}
         title = N_("Authorities in %(country)s can demand the data from %(entity)s (%(role)s)")
         suggestions.append(
             Suggestion(key, "exposure", title, EXPOSURE_LIKELIHOOD[e.level], consequence, params)
