@@ -15,21 +15,27 @@ from sqlalchemy.orm import Session
 
 from riskreg.audit import AuditEntry
 from riskreg.countries.models import CountryListVersion
+from riskreg.dpia.models import Decision, Dpia, Risk
 from riskreg.enums import (
     AiActClass,
     AuditAction,
     AuditStatementType,
     CountryListKind,
     CountryStatus,
+    DecisionOutcome,
     DpfStatus,
+    DpiaState,
     ExposureLevel,
+    ListedProcessing,
     LocationKind,
+    MeasureKind,
     RiskLevel,
     Role,
     SubjectVolume,
     SupervisionMethod,
     SystemStatus,
     TransferMechanism,
+    Wp248Criterion,
 )
 from riskreg.labels import LABELS
 from riskreg.listing import contains
@@ -49,9 +55,10 @@ ENTITY_TYPES: dict[str, Any] = {
     "country_list_version": _l("Country list version"),
     "jurisdiction_exposure": _l("Jurisdiction exposure"),
     "dpia": _l("DPIA"),
-    "risk": _l("Risk"),
+    "dpia_risk": _l("Risk"),
     "measure": _l("Measure"),
     "decision": _l("Decision"),
+    "dpia_suggestion_dismissal": _l("Dismissed suggestion"),
 }
 
 #: Column name -> label; other names are made readable from the column name.
@@ -109,6 +116,37 @@ FIELD_LABELS: dict[str, Any] = {
     "last_on": _l("Last supervision"),
     "next_on": _l("Next supervision"),
     "outcome": _l("Outcome"),
+    "number": _l("Version"),
+    "state": _l("State"),
+    "criteria": _l("WP248 criteria"),
+    "listed": _l("Datatilsynet's list"),
+    "necessity": _l("Necessity and proportionality"),
+    "subject_views": _l("Views of the data subjects"),
+    "dpo_opinion": _l("The DPO's opinion"),
+    "proposal": _l("Proposed decision"),
+    "body_id": _l("Approval body"),
+    "meeting_on": _l("Meeting"),
+    "submitted_at": _l("Submitted"),
+    "title": _l("Risk"),
+    "rights": _l("Rights affected"),
+    "inherent_likelihood": _l("Inherent likelihood"),
+    "inherent_consequence": _l("Inherent consequence"),
+    "residual_likelihood": _l("Residual likelihood"),
+    "residual_consequence": _l("Residual consequence"),
+    "residual_reason": _l("Reason for the residual risk"),
+    "owner": _l("Owner"),
+    "measures": _l("Measures"),
+    "relies_on_users": _l("Depends on users remembering a rule"),
+    "case_number": _l("Case number"),
+    "conditions": _l("Conditions"),
+    "residual_accepted": _l("Residual risk accepted"),
+    "residual_level": _l("Residual risk"),
+    "rationale": _l("Rationale"),
+    "alternative": _l("Alternative offered"),
+    "next_meeting_on": _l("Next meeting"),
+    "recorded_by_id": _l("Recorded by"),
+    "dpia_id": _l("DPIA"),
+    "reason": _l("Reason"),
 }
 
 #: Columns whose stored values are enum values, shown by their labels.
@@ -122,6 +160,9 @@ FIELD_ENUMS: dict[str, type[StrEnum]] = {
     "type": AuditStatementType,
     "method": SupervisionMethod,
     "level": ExposureLevel,
+    "residual_level": RiskLevel,
+    "criteria": Wp248Criterion,
+    "listed": ListedProcessing,
 }
 #: Where the same column name means different things in different tables.
 ENTITY_FIELD_ENUMS: dict[tuple[str, str], type[StrEnum]] = {
@@ -129,6 +170,9 @@ ENTITY_FIELD_ENUMS: dict[tuple[str, str], type[StrEnum]] = {
     ("country_list", "kind"): CountryListKind,
     ("country_list_entry", "status"): CountryStatus,
     ("processing_location", "kind"): LocationKind,
+    ("dpia", "state"): DpiaState,
+    ("decision", "outcome"): DecisionOutcome,
+    ("measure", "kind"): MeasureKind,
 }
 
 
@@ -202,7 +246,19 @@ RECORD_PAGES: dict[str, tuple[str, str | None]] = {
     "country_list": ("countries.list_view", "list_id"),
     "approval_body": ("bodies.index", None),
     "user": ("auth.user_edit", "user_id"),
+    "measure": ("measures.edit", "measure_id"),
 }
+
+
+def _dpia_of(session: Session, entity_type: str, entity_id: int) -> int | None:
+    """The DPIA a DPIA, risk or decision record belongs to (risks and decisions are shown on its page)."""
+    if entity_type == "dpia":
+        return entity_id
+    if entity_type == "dpia_risk":
+        return session.scalar(select(Risk.dpia_id).where(Risk.id == entity_id))
+    if entity_type == "decision":
+        return session.scalar(select(Decision.dpia_id).where(Decision.id == entity_id))
+    return None
 
 
 def record_page(session: Session, entity_type: str, entity_id: int) -> tuple[str, dict[str, Any]] | None:
@@ -212,6 +268,12 @@ def record_page(session: Session, entity_type: str, entity_id: int) -> tuple[str
         if version is None:
             return None
         return "countries.list_view", {"list_id": version.country_list_id, "version": version.id}
+    dpia_id = _dpia_of(session, entity_type, entity_id)
+    if dpia_id is not None:
+        dpia = session.get(Dpia, dpia_id)
+        if dpia is None:
+            return None
+        return "dpia.view", {"system_id": dpia.system_id, "version": dpia.number}
     if entity_type not in RECORD_PAGES:
         return None
     endpoint, argument = RECORD_PAGES[entity_type]
