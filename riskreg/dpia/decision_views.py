@@ -2,6 +2,142 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from riskreg.auth.permissions import Permission, requires
+from riskreg.bodies.models import ApprovalBody
+from riskreg.dpia import minutes, services, workflow
+from riskreg.dpia.decision_forms import DecisionForm
+from riskreg.dpia.models import Dpia
+from riskreg.dpia.scoring import ReductionFlag
+from riskreg.enums import DpiaState
+from riskreg.errors import ConflictError, DomainError
+from riskreg.extensions import db
+from riskreg.forms import select_choices
+from riskreg.i18n import current_language
+from riskreg.labels import label
+from riskreg.services import check_version
 
 bp = Blueprint("decisions", __name__)
+
+#: Where a refusal of the service or the chain is shown on the form.
+ERROR_FIELDS = {"body": "body_id"}
+
+
+def _dpia_tab(system_id: int) -> str:
+    # The DPIA tab belongs to the DPIA pages; until they exist, its address is known all the same.
+    if "dpia.view" in current_app.view_functions:
+        return url_for("dpia.view", system_id=system_id)
+    return f"/systems/{system_id}/dpia"
+
+
+def _case_context(dpia: Dpia) -> dict[str, Any]:
+    """What the decision page and the agenda show about a case besides the DPIA itself."""
+    return {
+        "relies_on_users": minutes.flagged_risks(dpia, ReductionFlag.RELIES_ON_USERS),
+        "no_measure": minutes.flagged_risks(dpia, ReductionFlag.NO_MEASURE),
+    }
+
+
+def _show_error(form: DecisionForm, exc: DomainError) -> None:
+    """Put a refusal on the field it is about, or above the form."""
+    target = form._fields.get(ERROR_FIELDS.get(exc.field or "", exc.field or ""))
+    if target is None:
+        form.form_errors.append(exc.message)
+    else:
+        target.errors = [*target.errors, exc.message]
+
+
+@bp.route("/dpia/<int:dpia_id>/decision", methods=["GET", "POST"])
+@requires(Permission.RECORD_DECISION)
+def new(dpia_id: int):  # type: ignore[no-untyped-def]
+    session = db.session()
+    dpia = session.get(Dpia, dpia_id)
+    if dpia is None:
+        abort(404)
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    bodies = services.bodies_user_may_decide_for(session, user)
+    if not bodies:  # a steering member without a body decides for none
+        abort(403)
+    lang = current_language()
+    case = services.case_of(session, dpia)
+    in_review = dpia.state == DpiaState.IN_REVIEW
+    form = DecisionForm()
+    form.body_id.choices = select_choices((b.id, b.name) for b in bodies)
+    own_ids = {b.id for b in bodies}
+    if request.method == "GET":
+        form.body_id.data = str(dpia.body_id if dpia.body_id in own_ids else bodies[0].id)
+        form.meeting_on.data = dpia.meeting_on
+        form.case_number.data = dpia.system.journal_number
+        form.version.data = str(dpia.version)
+    status, conflict = 200, None
+    if request.method == "POST":
+        if not in_review or not form.validate_on_submit():  # not in review: the page says why
+            status = 400
+        else:
+            try:
+                check_version(session, dpia, form.version.data)
+                decision = services.record_decision(session, dpia, form.values(), user, lang)
+            except ConflictError as exc:
+                conflict, status = exc.message, 409
+                form.version.data = str(dpia.version)
+            except DomainError as exc:
+                status = 400
+                _show_error(form, exc)
+            else:
+                flash(
+                    _(
+                        "Decision recorded: %(body)s, %(outcome)s.",
+                        body=decision.body.name,
+                        outcome=label(decision.outcome).lower(),
+                    ),
+                    "success",
+                )
+                return redirect(_dpia_tab(dpia.system_id))
+    before = next((b for b in case.chain if b.id == dpia.body_id), None) if in_review else None
+    return (
+        render_template(
+            "dpia/decision.html",
+            dpia=dpia,
+            system=dpia.system,
+            form=form,
+            in_review=in_review,
+            before=before,
+            may_decide_now=in_review and dpia.body_id in own_ids,
+            allowed=workflow.allowed(case, before.id) if before else [],
+            verdict=minutes.transfer_verdicts(session, [dpia.system_id]).get(dpia.system_id),
+            conflict=conflict,
+            dpia_tab=_dpia_tab(dpia.system_id),
+            **_case_context(dpia),
+        ),
+        status,
+    )
+
+
+@bp.route("/agenda/")
+@requires(Permission.READ)
+def agendas():  # type: ignore[no-untyped-def]
+    return render_template("dpia/agendas.html", meetings=services.meetings(db.session()))
+
+
+@bp.route("/agenda/<int:body_id>/<string:meeting>")
+@requires(Permission.READ)
+def agenda(body_id: int, meeting: str):  # type: ignore[no-untyped-def]
+    session = db.session()
+    body = session.get(ApprovalBody, body_id)
+    on = minutes.parse_day(meeting)
+    if body is None or on is None:
+        abort(404)
+    items = services.agenda(session, body.id, on)
+    verdicts = minutes.transfer_verdicts(session, (i.dpia.system_id for i in items))
+    return render_template(
+        "dpia/agenda.html",
+        body=body,
+        on=on,
+        items=[(item, verdicts.get(item.dpia.system_id), _case_context(item.dpia)) for item in items],
+        dpia_tab=_dpia_tab,
+    )

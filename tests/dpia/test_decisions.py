@@ -1,0 +1,362 @@
+"""Recording a body's decision through the page: the chain's rules as a user meets them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from riskreg.dpia.models import Decision, Dpia
+from riskreg.enums import DpiaState, SystemStatus
+from riskreg.extensions import db
+from tests.conftest import csrf_token, post_form
+from tests.dpia.conftest import Chain
+
+MEETING = dt.date(2026, 6, 10)
+#: Likelihood and consequence giving each residual level.
+SCORES = {"low": (1, 2), "medium": (2, 2), "high": (3, 3), "very_high": (4, 4)}
+
+
+def submit_case(app: Flask, dpia_id: int, level: str, meeting_on: dt.date | None = MEETING) -> None:
+    """Give the draft one risk of ``level`` and submit it to the first body."""
+    from riskreg.dpia import services
+
+    likelihood, consequence = SCORES[level]
+    with app.app_context():
+        dpia = db.session.get(Dpia, dpia_id)
+        services.add_risk(
+            db.session,
+            dpia,
+            {
+                "title": "Data reach a country without a basis",
+                "inherent_likelihood": likelihood,
+                "inherent_consequence": consequence,
+            },
+        )
+        services.save_sections(db.session, dpia, {"proposal": "Reject; offer the staff edition instead."})
+        services.submit(db.session, dpia, "da", meeting_on)
+
+
+def state(app: Flask, dpia_id: int) -> tuple[DpiaState, int | None, dt.date | None, SystemStatus, int]:
+    """The case's state, body, meeting, the system's status and the number of decisions."""
+    with app.app_context():
+        dpia = db.session.get(Dpia, dpia_id)
+        count = db.session.scalar(
+            select(func.count()).select_from(Decision).where(Decision.dpia_id == dpia_id)
+        )
+        return dpia.state, dpia.body_id, dpia.meeting_on, dpia.system.status, count or 0
+
+
+_FIELD = re.compile(r'<div class="field ([^"]*)">(.*?)</div>', re.S)
+
+
+def errors_of(html: str, field_id: str) -> list[str]:
+    """The error messages shown on the form field ``field_id``."""
+    for _classes, body in _FIELD.findall(html):
+        if f'id="{field_id}"' in body:
+            return re.findall(r'<p class="error" role="alert">(.*?)</p>', body, re.S)
+    raise AssertionError(f"no field {field_id}")
+
+
+def decide(client: FlaskClient, dpia_id: int, **values: Any):  # type: ignore[no-untyped-def]
+    """Post the decision form as a browser would: the page's own fields, with ``values`` over them."""
+    url = f"/dpia/{dpia_id}/decision"
+    html = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', html)
+    data = {
+        "version": version.group(1) if version else "",
+        "meeting_on": MEETING.isoformat(),
+        "case_number": "85.15.02G01-11-26",
+        "rationale": "",
+        "conditions": "",
+        "alternative": "",
+        "next_meeting_on": "",
+        **{k: v for k, v in values.items() if v is not None},
+    }
+    if data.get("residual_accepted") is False:
+        del data["residual_accepted"]
+    return post_form(client, url, data)
+
+
+@pytest.fixture
+def dpo(login: Callable[..., FlaskClient]) -> FlaskClient:
+    return login("dpo")
+
+
+def test_approval_within_the_ceiling_closes_the_case_and_sets_the_status(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
+) -> None:
+    submit_case(app, dpia_id, "medium")
+    page = dpo.get(f"/dpia/{dpia_id}/decision").get_data(as_text=True)
+    assert "Systemgodkendelsesgruppen" in page and 'data-testid="residual"' in page
+    assert "Reject; offer the staff edition instead." in page  # the DPO's proposal
+
+    response = decide(dpo, dpia_id, body_id=chain.first, outcome="approved", residual_accepted="y")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/systems/{_system(app, dpia_id)}/dpia")
+    assert state(app, dpia_id)[:4] == (DpiaState.DECIDED, chain.first, MEETING, SystemStatus.APPROVED)
+    with app.app_context():
+        decision = db.session.scalar(select(Decision).where(Decision.dpia_id == dpia_id))
+        assert decision.case_number == "85.15.02G01-11-26" and decision.residual_accepted
+
+
+def test_approval_with_conditions_needs_the_conditions(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
+) -> None:
+    submit_case(app, dpia_id, "low")
+    refused = decide(
+        dpo, dpia_id, body_id=chain.first, outcome="approved_with_conditions", residual_accepted="y"
+    )
+    assert refused.status_code == 400
+    assert errors_of(refused.get_data(as_text=True), "conditions")
+    assert state(app, dpia_id)[4] == 0
+
+    done = decide(
+        dpo,
+        dpia_id,
+        body_id=chain.first,
+        outcome="approved_with_conditions",
+        residual_accepted="y",
+        conditions="Only staff accounts; no pupils.",
+    )
+    assert done.status_code == 302
+    assert state(app, dpia_id)[3] == SystemStatus.APPROVED_WITH_CONDITIONS
+
+
+def test_approval_above_the_ceiling_is_refused_naming_the_next_body(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
+) -> None:
+    submit_case(app, dpia_id, "high")
+    before = state(app, dpia_id)
+
+    response = decide(dpo, dpia_id, body_id=chain.first, outcome="approved", residual_accepted="y")
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    (message,) = errors_of(page, "outcome")
+    assert (
+        "Systemgodkendelsesgruppen" in message and "Styregruppen for IT-sikkerhed" in message
+    )  # escalate to it
+    assert state(app, dpia_id) == before
+
+
+def test_escalation_moves_the_case_to_the_next_body(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
+) -> None:
+    submit_case(app, dpia_id, "high")
+    next_meeting = MEETING + dt.timedelta(days=14)
+
+    response = decide(
+        dpo, dpia_id, body_id=chain.first, outcome="escalated", next_meeting_on=next_meeting.isoformat()
+    )
+
+    assert response.status_code == 302
+    assert state(app, dpia_id) == (
+        DpiaState.IN_REVIEW,
+        chain.second,
+        next_meeting,
+        SystemStatus.IN_ASSESSMENT,
+        1,
+    )
+    # The next body now approves (its ceiling is high) at its own meeting.
+    again = decide(
+        dpo,
+        dpia_id,
+        body_id=chain.second,
+        outcome="approved",
+        residual_accepted="y",
+        meeting_on=next_meeting.isoformat(),
+    )
+    assert again.status_code == 302
+    assert state(app, dpia_id)[:4] == (DpiaState.DECIDED, chain.second, next_meeting, SystemStatus.APPROVED)
+
+
+@pytest.mark.parametrize(
+    "next_meeting", ["", MEETING.isoformat(), (MEETING - dt.timedelta(days=1)).isoformat()]
+)
+def test_postponing_needs_a_later_meeting(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient, next_meeting: str
+) -> None:
+    submit_case(app, dpia_id, "medium")
+    before = state(app, dpia_id)
+
+    response = decide(dpo, dpia_id, body_id=chain.first, outcome="postponed", next_meeting_on=next_meeting)
+
+    assert response.status_code == 400
+    assert errors_of(response.get_data(as_text=True), "next_meeting_on")
+    assert state(app, dpia_id) == before
+
+
+def test_postponing_keeps_the_case_with_the_body_until_the_later_meeting(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
+) -> None:
+    submit_case(app, dpia_id, "medium")
+    later = MEETING + dt.timedelta(days=30)
+
+    response = decide(
+        dpo, dpia_id, body_id=chain.first, outcome="postponed", next_meeting_on=later.isoformat()
+    )
+
+    assert response.status_code == 302
+    assert state(app, dpia_id) == (DpiaState.IN_REVIEW, chain.first, later, SystemStatus.POSTPONED, 1)
+    page = dpo.get(f"/dpia/{dpia_id}/decision").get_data(as_text=True)
+    assert 'data-testid="decisions"' in page  # the postponement is among the decisions so far
+    # Not at the meeting it was postponed from.
+    early = decide(dpo, dpia_id, body_id=chain.first, outcome="rejected")
+    assert early.status_code == 400
+    assert errors_of(early.get_data(as_text=True), "meeting_on")
+    assert state(app, dpia_id)[4] == 1
+
+
+def test_the_final_body_cannot_escalate(app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient) -> None:
+    submit_case(app, dpia_id, "very_high")
+    assert decide(dpo, dpia_id, body_id=chain.first, outcome="escalated").status_code == 302
+    assert decide(dpo, dpia_id, body_id=chain.second, outcome="escalated").status_code == 302
+    before = state(app, dpia_id)
+    assert before[1] == chain.final
+
+    response = decide(dpo, dpia_id, body_id=chain.final, outcome="escalated")
+
+    assert response.status_code == 400
+    (message,) = errors_of(response.get_data(as_text=True), "outcome")
+    assert "Direktionen" in message
+    assert state(app, dpia_id) == before
+
+
+def test_rejection_closes_the_case(app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient) -> None:
+    submit_case(app, dpia_id, "very_high")
+
+    response = decide(
+        dpo,
+        dpia_id,
+        body_id=chain.first,
+        outcome="rejected",
+        rationale="Sub-processors in Australia.",
+        alternative="Canva Teams for staff",
+    )
+
+    assert response.status_code == 302
+    assert state(app, dpia_id)[:4] == (DpiaState.DECIDED, chain.first, MEETING, SystemStatus.REJECTED)
+    # The case is closed: the page says so and offers no form; a POST is refused.
+    page = dpo.get(f"/dpia/{dpia_id}/decision").get_data(as_text=True)
+    assert 'data-testid="not-in-review"' in page and '<form method="post" novalidate>' not in page
+    assert "Canva Teams for staff" in page
+    again = decide(dpo, dpia_id, body_id=chain.first, outcome="rejected")
+    assert again.status_code == 400
+    assert state(app, dpia_id)[4] == 1
+
+
+def test_a_draft_cannot_be_decided(app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient) -> None:
+    response = decide(dpo, dpia_id, body_id=chain.first, outcome="rejected")
+    assert response.status_code == 400
+    assert 'data-testid="not-in-review"' in response.get_data(as_text=True)
+    assert state(app, dpia_id)[0] == DpiaState.DRAFT and state(app, dpia_id)[4] == 0
+
+
+def test_accepting_the_risk_on_a_rejection_is_refused(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
+) -> None:
+    submit_case(app, dpia_id, "medium")
+    response = decide(dpo, dpia_id, body_id=chain.first, outcome="rejected", residual_accepted="y")
+    assert response.status_code == 400
+    assert errors_of(response.get_data(as_text=True), "residual_accepted")
+    assert state(app, dpia_id)[4] == 0
+
+
+def test_a_stale_form_is_refused_with_409(app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient) -> None:
+    submit_case(app, dpia_id, "medium")
+    later = (MEETING + dt.timedelta(days=30)).isoformat()
+    html = dpo.get(f"/dpia/{dpia_id}/decision").get_data(as_text=True)
+    stale = re.search(r'name="version"[^>]*value="(\d+)"', html).group(1)  # type: ignore[union-attr]
+    assert (
+        decide(dpo, dpia_id, body_id=chain.first, outcome="postponed", next_meeting_on=later).status_code
+        == 302
+    )
+
+    response = post_form(
+        dpo,
+        f"/dpia/{dpia_id}/decision",
+        {
+            "version": stale,
+            "body_id": chain.first,
+            "outcome": "postponed",
+            "meeting_on": later,
+            "next_meeting_on": (MEETING + dt.timedelta(days=60)).isoformat(),
+        },
+    )
+
+    assert response.status_code == 409
+    assert 'data-testid="conflict"' in response.get_data(as_text=True)
+    assert state(app, dpia_id)[4] == 1
+
+
+def test_steering_member_records_for_their_own_body_only(
+    app: Flask, chain: Chain, dpia_id: int, login: Callable[..., FlaskClient]
+) -> None:
+    submit_case(app, dpia_id, "high")
+    first = login("steering", approval_body_id=chain.first)
+    second = login("steering", approval_body_id=chain.second)
+    before = state(app, dpia_id)
+
+    # The member of the second body is told the case is not before it yet, and cannot decide it.
+    page = second.get(f"/dpia/{dpia_id}/decision")
+    assert page.status_code == 200 and 'data-testid="not-yours"' in page.get_data(as_text=True)
+    refused = decide(second, dpia_id, body_id=chain.second, outcome="rejected")
+    assert refused.status_code == 400
+    (message,) = errors_of(refused.get_data(as_text=True), "body_id")
+    assert "Systemgodkendelsesgruppen" in message
+    # Posting another body's id is refused too.
+    forged = decide(second, dpia_id, body_id=chain.first, outcome="escalated")
+    assert forged.status_code == 400
+    assert errors_of(forged.get_data(as_text=True), "body_id")
+    assert state(app, dpia_id) == before
+
+    # The first body's member escalates; then the second body's member may decide.
+    assert decide(first, dpia_id, body_id=chain.first, outcome="escalated").status_code == 302
+    assert (
+        decide(second, dpia_id, body_id=chain.second, outcome="approved", residual_accepted="y").status_code
+        == 302
+    )
+    assert state(app, dpia_id)[3] == SystemStatus.APPROVED
+
+
+def test_steering_member_without_a_body_and_readers_get_403(
+    app: Flask, chain: Chain, dpia_id: int, login: Callable[..., FlaskClient]
+) -> None:
+    submit_case(app, dpia_id, "medium")
+    for client in (login("steering"), login("reader"), login("security")):
+        assert client.get(f"/dpia/{dpia_id}/decision").status_code == 403
+        response = post_form(
+            client,
+            f"/dpia/{dpia_id}/decision",
+            {"body_id": chain.first, "outcome": "rejected", "meeting_on": MEETING.isoformat()},
+        )
+        assert response.status_code == 403
+    assert state(app, dpia_id)[4] == 0
+
+
+def test_missing_csrf_token_is_refused(app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient) -> None:
+    submit_case(app, dpia_id, "medium")
+    csrf_token(dpo)
+    response = dpo.post(
+        f"/dpia/{dpia_id}/decision",
+        data={"body_id": chain.first, "outcome": "rejected", "meeting_on": MEETING.isoformat()},
+    )
+    assert response.status_code == 400
+    assert state(app, dpia_id)[4] == 0
+
+
+def test_unknown_dpia_is_404(dpo: FlaskClient, chain: Chain) -> None:
+    assert dpo.get("/dpia/9999/decision").status_code == 404
+
+
+def _system(app: Flask, dpia_id: int) -> int:
+    with app.app_context():
+        return db.session.get(Dpia, dpia_id).system_id
