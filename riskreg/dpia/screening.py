@@ -42,8 +42,9 @@ class Screening:
 
 
 def screen(criteria: Iterable[Wp248Criterion], listed: Iterable[ListedProcessing] = ()) -> Screening:
-    met = tuple(c for c in Wp248Criterion if c in set(criteria))
-    chosen = set(listed)
+    # Sets first: ``criteria`` may be an iterator, which a test inside the generator would consume at once.
+    wanted, chosen = set(criteria), set(listed)
+    met = tuple(c for c in Wp248Criterion if c in wanted)
     triggering = tuple(
         kind for kind in ListedProcessing if kind in chosen and (kind not in NEEDS_A_CRITERION or met)
     )
