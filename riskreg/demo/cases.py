@@ -5,6 +5,8 @@ Idempotent: every body, department, vendor, system and sub-processor is looked u
 when missing. A vendor's audit statements and supervision plan are added together with the vendor, and a
 system's agreement together with the system, so a second run adds nothing. Records go through the ORM, so the
 audit log names the actor the caller has set (``riskreg demo``).
+
+The three cases then get their DPIAs and decisions through the DPIA services (``riskreg.demo.dpias``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from riskreg.bodies.models import ApprovalBody
+from riskreg.demo.dpias import load_dpias
 from riskreg.enums import (
     AiActClass,
     AuditStatementType,
@@ -188,6 +191,10 @@ def load_cases(session: Session, today: dt.date | None = None) -> DemoSummary:
     _momentum(loader)
     _ordinary(loader)
     session.commit()
+    # After the commit: the DPIAs start from the register's stored facts and commit step by step.
+    added, notes = load_dpias(session)
+    loader.summary.added += added
+    loader.summary.names += notes
     return loader.summary
 
 
@@ -237,7 +244,8 @@ def _capcut(loader: _Loader) -> None:
         has_ai=True,
         ai_description="Automatiske undertekster (talegenkendelse) og AI-effekter på billeder og video.",
         ai_act_class=AiActClass.TRANSPARENCY,
-        status=SystemStatus.REJECTED,
+        # In assessment until its DPIA is decided (riskreg.demo.dpias): the status comes from the decisions.
+        status=SystemStatus.IN_ASSESSMENT,
         journal_number="85.15.02G01-11-26",
     )
     adobe = loader.vendor(
@@ -322,7 +330,8 @@ def _canva(loader: _Loader) -> None:
             "Eleverne skriver frit i designs og kommentarer. Eneste tiltag er organisatorisk: brugerne skal "
             "huske ikke at indtaste personoplysninger. Leverandørens risikovurdering ser bort fra brugerfejl."
         ),
-        status=SystemStatus.REJECTED,
+        # In assessment until its DPIA is decided (riskreg.demo.dpias): the status comes from the decisions.
+        status=SystemStatus.IN_ASSESSMENT,
         journal_number="85.15.02G01-12-26",
     )
     source = "SkoleTubes liste over underdatabehandlere (bilag til databehandleraftalen)"
@@ -462,7 +471,8 @@ def _momentum(loader: _Loader) -> None:
         ai_output_in_decisions=False,
         ai_act_class=AiActClass.HIGH_RISK,
         ai_annex_iii_area="employment / access to public benefits (Annex III, points 4 and 5(a))",
-        status=SystemStatus.REJECTED,
+        # In assessment until its DPIA is decided (riskreg.demo.dpias): the status comes from the decisions.
+        status=SystemStatus.IN_ASSESSMENT,
         journal_number="85.15.02G01-14-26",
         **common,
     )

@@ -15,10 +15,15 @@ PLURAL = {
     "approval_body": "approval bodies",
     "audit_statement": "audit statements",
     "data_processing_agreement": "DPAs",
+    "decision": "decisions",
     "department": "departments",
+    "dpia": "DPIAs",
+    "dpia_risk": "DPIA risks",
+    "dpia_suggestion_dismissal": "dismissed suggestions",
     "sub_processor": "sub-processors",
     "supervision": "supervision plans",
     "system": "systems",
+    "user": "users",
     "vendor": "vendors",
 }
 
