@@ -1,4 +1,5 @@
-"""What needs attention on the front page: cases in assessment, reviews and checks that are due."""
+"""What needs attention on the front page: cases in assessment and overdue at their body, transfers that are
+not acceptable, reviews and checks that are due."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from riskreg.enums import DpfStatus, SystemStatus
+from riskreg.dpia import services as dpia_services
+from riskreg.dpia.models import Decision, Dpia
+from riskreg.enums import DecisionOutcome, DpfStatus, ExposureLevel, Outcome, SystemStatus, TransferClass
 from riskreg.systems.models import System
+from riskreg.transfers import engine
 from riskreg.vendors.models import AuditStatement, Supervision, Vendor
 
 DPF_CHECK_MAX_AGE = dt.timedelta(days=90)
@@ -18,10 +22,29 @@ AUDIT_STATEMENT_MAX_AGE = dt.timedelta(days=365)
 LIMIT = 20
 
 
+@dataclass(frozen=True)
+class OverdueCase:
+    """A case still before a body whose meeting has passed; ``postponed`` when it was postponed to it."""
+
+    dpia: Dpia
+    postponed: bool
+
+
+@dataclass(frozen=True)
+class TransferProblem:
+    """A system in use whose stored transfer outcome is not acceptable."""
+
+    system: System
+    verdict: TransferClass
+    exposure: ExposureLevel | None
+
+
 @dataclass
 class Attention:
     status_counts: dict[SystemStatus, int]
     in_assessment: list[System]
+    cases_overdue: list[OverdueCase]
+    transfers_not_acceptable: list[TransferProblem]
     reviews_overdue: list[System]
     reviews_due: list[System]
     dpf_checks_due: list[Vendor]
@@ -33,6 +56,8 @@ class Attention:
         return not any(
             (
                 self.in_assessment,
+                self.cases_overdue,
+                self.transfers_not_acceptable,
                 self.reviews_overdue,
                 self.reviews_due,
                 self.dpf_checks_due,
@@ -44,6 +69,40 @@ class Attention:
 
 def _live_systems() -> Any:
     return select(System).where(System.is_archived.is_(False), System.status != SystemStatus.RETIRED)
+
+
+def _overdue_cases(session: Session, today: dt.date) -> list[OverdueCase]:
+    cases = dpia_services.overdue_cases(session, today, LIMIT)
+    ids = [c.id for c in cases]
+    if not ids:
+        return []
+    # Eager-load what the list shows into the cases already loaded (one query, not one per case).
+    session.scalars(
+        select(Dpia)
+        .where(Dpia.id.in_(ids))
+        .options(joinedload(Dpia.system).joinedload(System.vendor), joinedload(Dpia.body))
+    ).all()
+    latest = dict(
+        session.execute(
+            select(Decision.dpia_id, Decision.outcome).where(Decision.dpia_id.in_(ids)).order_by(Decision.id)
+        ).all()
+    )
+    return [OverdueCase(c, latest.get(c.id) == DecisionOutcome.POSTPONED) for c in cases]
+
+
+def _transfers_not_acceptable(session: Session) -> list[TransferProblem]:
+    """Systems in use (not archived, retired or rejected) whose stored transfer outcome is not acceptable."""
+    verdicts = engine.verdicts(None, name="attention_verdict")
+    rows = session.execute(
+        _live_systems()
+        .add_columns(verdicts.c.verdict, verdicts.c.exposure)
+        .join(verdicts, verdicts.c.system_id == System.id)
+        .where(verdicts.c.outcome == Outcome.NOT_ACCEPTABLE, System.status != SystemStatus.REJECTED)
+        .options(joinedload(System.vendor))
+        .order_by(verdicts.c.severity.desc(), System.name)
+        .limit(LIMIT)
+    ).all()
+    return [TransferProblem(system, verdict, exposure) for system, verdict, exposure in rows]
 
 
 def attention(session: Session, today: dt.date, horizon_days: int = 30) -> Attention:
@@ -112,6 +171,8 @@ def attention(session: Session, today: dt.date, horizon_days: int = 30) -> Atten
     return Attention(
         status_counts=counts,
         in_assessment=list(in_assessment),
+        cases_overdue=_overdue_cases(session, today),
+        transfers_not_acceptable=_transfers_not_acceptable(session),
         reviews_overdue=list(overdue),
         reviews_due=list(due),
         dpf_checks_due=list(dpf_due),

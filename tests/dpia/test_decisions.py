@@ -5,83 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from riskreg.dpia.models import Decision, Dpia
 from riskreg.enums import DpiaState, SystemStatus
 from riskreg.extensions import db
 from tests.conftest import csrf_token, post_form
 from tests.dpia.conftest import Chain
-
-MEETING = dt.date(2026, 6, 10)
-#: Likelihood and consequence giving each residual level.
-SCORES = {"low": (1, 2), "medium": (2, 2), "high": (3, 3), "very_high": (4, 4)}
-
-
-def submit_case(app: Flask, dpia_id: int, level: str, meeting_on: dt.date | None = MEETING) -> None:
-    """Give the draft one risk of ``level`` and submit it to the first body."""
-    from riskreg.dpia import services
-
-    likelihood, consequence = SCORES[level]
-    with app.app_context():
-        dpia = db.session.get(Dpia, dpia_id)
-        services.add_risk(
-            db.session,
-            dpia,
-            {
-                "title": "Data reach a country without a basis",
-                "inherent_likelihood": likelihood,
-                "inherent_consequence": consequence,
-            },
-        )
-        services.save_sections(db.session, dpia, {"proposal": "Reject; offer the staff edition instead."})
-        services.submit(db.session, dpia, "da", meeting_on)
-
-
-def state(app: Flask, dpia_id: int) -> tuple[DpiaState, int | None, dt.date | None, SystemStatus, int]:
-    """The case's state, body, meeting, the system's status and the number of decisions."""
-    with app.app_context():
-        dpia = db.session.get(Dpia, dpia_id)
-        count = db.session.scalar(
-            select(func.count()).select_from(Decision).where(Decision.dpia_id == dpia_id)
-        )
-        return dpia.state, dpia.body_id, dpia.meeting_on, dpia.system.status, count or 0
-
-
-_FIELD = re.compile(r'<div class="field ([^"]*)">(.*?)</div>', re.S)
-
-
-def errors_of(html: str, field_id: str) -> list[str]:
-    """The error messages shown on the form field ``field_id``."""
-    for _classes, body in _FIELD.findall(html):
-        if f'id="{field_id}"' in body:
-            return re.findall(r'<p class="error" role="alert">(.*?)</p>', body, re.S)
-    raise AssertionError(f"no field {field_id}")
-
-
-def decide(client: FlaskClient, dpia_id: int, **values: Any):  # type: ignore[no-untyped-def]
-    """Post the decision form as a browser would: the page's own fields, with ``values`` over them."""
-    url = f"/dpia/{dpia_id}/decision"
-    html = client.get(url).get_data(as_text=True)
-    version = re.search(r'name="version"[^>]*value="(\d+)"', html)
-    data = {
-        "version": version.group(1) if version else "",
-        "meeting_on": MEETING.isoformat(),
-        "case_number": "85.15.02G01-11-26",
-        "rationale": "",
-        "conditions": "",
-        "alternative": "",
-        "next_meeting_on": "",
-        **{k: v for k, v in values.items() if v is not None},
-    }
-    if data.get("residual_accepted") is False:
-        del data["residual_accepted"]
-    return post_form(client, url, data)
+from tests.dpia.decision_helpers import MEETING, decide, errors_of, state, submit_case
 
 
 @pytest.fixture
