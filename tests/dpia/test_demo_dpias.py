@@ -145,12 +145,12 @@ def test_the_status_comes_from_the_decisions(session: Session) -> None:
 def test_running_the_demo_twice_adds_no_dpia(app: Flask) -> None:
     run_demo(app)
     with app.app_context():
-        before = row_counts(db.session)
-        ids = {name: seed(db.session, name).id for name in (CAPCUT, CANVA, MOMENTUM_AI)}
+        before = row_counts(db.session())
+        ids = {name: seed(db.session(), name).id for name in (CAPCUT, CANVA, MOMENTUM_AI)}
     output = run_demo(app)
     with app.app_context():
-        assert row_counts(db.session) == before
-        assert {name: seed(db.session, name).id for name in ids} == ids
+        assert row_counts(db.session()) == before
+        assert {name: seed(db.session(), name).id for name in ids} == ids
     assert "nothing added" in output
     assert before["dpia"] == 3 and before["decision"] == 6
 
@@ -160,10 +160,10 @@ def test_a_system_whose_dpia_a_user_started_is_left_alone(app: Flask) -> None:
 
     run_demo(app)
     with app.app_context():
-        momentum = seed(db.session, MOMENTUM_AI)
+        momentum = seed(db.session(), MOMENTUM_AI)
         # A DPO changes the decided DPIA: a new draft version; the demo must not touch it.
-        services.save_sections(db.session, momentum, {"necessity": "Ny vurdering"})
-        summary = load_cases(db.session)
+        services.save_sections(db.session(), momentum, {"necessity": "Ny vurdering"})
+        summary = load_cases(db.session())
         assert summary.is_empty
-        newest = seed(db.session, MOMENTUM_AI)
+        newest = seed(db.session(), MOMENTUM_AI)
         assert (newest.number, newest.state, newest.necessity) == (2, DpiaState.DRAFT, "Ny vurdering")
