@@ -244,7 +244,10 @@ def _clean_risk(session: Session, values: dict[str, Any]) -> dict[str, Any]:
         raise DomainError(
             _("Say why the residual risk differs from the inherent risk."), field="residual_reason"
         )
-    ids = {int(i) for i in values.get("measure_ids") or ()}
+    try:
+        ids = {int(i) for i in values.get("measure_ids") or ()}
+    except (TypeError, ValueError) as exc:
+        raise DomainError(_("Unknown measure."), field="measure_ids") from exc
     found = list(session.scalars(select(Measure).where(Measure.id.in_(ids)))) if ids else []
     if len(found) != len(ids):
         raise DomainError(_("Unknown measure."), field="measure_ids")

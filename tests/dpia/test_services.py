@@ -738,9 +738,10 @@ def test_an_archived_measure_cannot_be_newly_linked(session: Session, dpia_id: i
 def test_an_unknown_measure_is_refused(session: Session, dpia_id: int) -> None:
     dpia = session.get(Dpia, dpia_id)
     assert dpia is not None
-    with pytest.raises(DomainError) as refused:
-        services.add_risk(session, dpia, risk_values(measure_ids=[999_999]))
-    assert refused.value.field == "measure_ids"
+    for ids in ([999_999], ["nøgler"], [None]):
+        with pytest.raises(DomainError) as refused:
+            services.add_risk(session, dpia, risk_values(measure_ids=ids))
+        assert refused.value.field == "measure_ids"
     assert count(session, Risk) == 0
 
 
