@@ -184,14 +184,15 @@ def decide(case: Case, proposal: Proposal, lang: str = "da") -> Step:
             )
         if outcome == DecisionOutcome.APPROVED_WITH_CONDITIONS and not proposal.conditions.strip():
             raise WorkflowError(N_("Write the conditions of the approval."), field="conditions")
-        return Step(DpiaState.DECIDED, body.id, case.meeting_on, STATUS_AFTER[outcome])
+        # Closed at this meeting: the case records the meeting that decided it.
+        return Step(DpiaState.DECIDED, body.id, proposal.meeting_on, STATUS_AFTER[outcome])
     if proposal.residual_accepted:
         raise WorkflowError(
             N_("Only an approval accepts the residual risk; untick 'Residual risk accepted'."),
             field="residual_accepted",
         )
     if outcome == DecisionOutcome.REJECTED:
-        return Step(DpiaState.DECIDED, body.id, case.meeting_on, STATUS_AFTER[outcome])
+        return Step(DpiaState.DECIDED, body.id, proposal.meeting_on, STATUS_AFTER[outcome])
     if outcome == DecisionOutcome.POSTPONED:
         if proposal.next_meeting_on is None or proposal.next_meeting_on <= proposal.meeting_on:
             raise WorkflowError(

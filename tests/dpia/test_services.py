@@ -620,6 +620,26 @@ def test_a_very_high_residual_risk_goes_to_the_final_body(
     )
 
 
+@pytest.mark.parametrize("agenda", [None, JUNE_4])
+def test_a_closed_case_records_the_meeting_that_decided_it(
+    session: Session, chain: Chain, dpia_id: int, make_user: Callable[..., int], agenda: dt.date | None
+) -> None:
+    dpia = session.get(Dpia, dpia_id)
+    assert dpia is not None
+    services.submit(session, dpia, LANG, agenda)
+    assert dpia.meeting_on == agenda
+    decide(
+        session,
+        dpia,
+        user(session, make_user, Role.DPO),
+        chain.first,
+        DecisionOutcome.REJECTED,
+        meeting_on=JUNE_11,
+    )
+    session.expire_all()
+    assert (dpia.state, dpia.body_id, dpia.meeting_on) == (DpiaState.DECIDED, chain.first, JUNE_11)
+
+
 def test_a_decision_keeps_the_residual_level_it_was_made_on(
     session: Session, chain: Chain, submitted: Dpia, make_user: Callable[..., int]
 ) -> None:
