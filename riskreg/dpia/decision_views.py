@@ -60,9 +60,8 @@ def new(dpia_id: int):  # type: ignore[no-untyped-def]
     if dpia is None:
         abort(404)
     user = current_user._get_current_object()  # type: ignore[attr-defined]
+    # A steering member outside every body may read the case but decides for none (the page says so).
     bodies = services.bodies_user_may_decide_for(session, user)
-    if not bodies:  # a steering member without a body decides for none
-        abort(403)
     lang = current_language()
     case = services.case_of(session, dpia)
     in_review = dpia.state == DpiaState.IN_REVIEW
@@ -70,13 +69,13 @@ def new(dpia_id: int):  # type: ignore[no-untyped-def]
     form.body_id.choices = select_choices((b.id, b.name) for b in bodies)
     own_ids = {b.id for b in bodies}
     if request.method == "GET":
-        form.body_id.data = str(dpia.body_id if dpia.body_id in own_ids else bodies[0].id)
+        form.body_id.data = str(dpia.body_id if dpia.body_id in own_ids or not bodies else bodies[0].id)
         form.meeting_on.data = dpia.meeting_on
         form.case_number.data = dpia.system.journal_number
         form.version.data = str(dpia.version)
     status, conflict = 200, None
     if request.method == "POST":
-        if not in_review or not form.validate_on_submit():  # not in review: the page says why
+        if not (in_review and bodies) or not form.validate_on_submit():  # the page says why
             status = 400
         else:
             try:
@@ -106,6 +105,7 @@ def new(dpia_id: int):  # type: ignore[no-untyped-def]
             system=dpia.system,
             form=form,
             in_review=in_review,
+            has_body=bool(bodies),
             before=before,
             may_decide_now=in_review and dpia.body_id in own_ids,
             allowed=workflow.allowed(case, before.id) if before else [],
