@@ -538,3 +538,43 @@ def test_the_tab_in_english(app: Flask, dpo: FlaskClient, dpia_id: int, dpia_sys
     assert "Data concerning vulnerable data subjects" in page
     with app.app_context():
         assert db.session.get(System, dpia_system) is not None
+
+
+def test_the_tab_runs_as_many_queries_for_many_risks_as_for_few(
+    app: Flask, dpo: FlaskClient, dpia_id: int, dpia_system: int
+) -> None:
+    from sqlalchemy import event
+
+    from riskreg.dpia import services
+
+    keys, guidelines = measure_id(app, "customer_held_keys"), measure_id(app, "training")
+
+    def add(n: int) -> None:
+        with app.app_context():
+            dpia = db.session.get(Dpia, dpia_id)
+            for i in range(n):
+                services.add_risk(
+                    db.session,
+                    dpia,
+                    {**RISK, "title": f"Risiko {i}", "measure_ids": [keys, guidelines]},
+                )
+
+    def queries() -> int:
+        statements: list[str] = []
+        with app.app_context():
+            engine = db.engine
+
+        def listener(*args: Any) -> None:
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            tab(dpo, dpia_system)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    add(2)
+    few = queries()
+    add(20)
+    assert queries() == few
