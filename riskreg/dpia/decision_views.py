@@ -79,7 +79,8 @@ def new(dpia_id: int):  # type: ignore[no-untyped-def]
             status = 400
         else:
             try:
-                check_version(session, dpia, form.version.data)
+                loaded = form.version.data or ""
+                check_version(session, dpia, loaded if loaded.isdigit() else None)
                 decision = services.record_decision(session, dpia, form.values(), user, lang)
             except ConflictError as exc:
                 conflict, status = exc.message, 409

@@ -232,6 +232,21 @@ def test_a_stale_form_is_refused_with_409(app: Flask, chain: Chain, dpia_id: int
     assert state(app, dpia_id)[4] == 1
 
 
+def test_tampered_fields_are_refused_without_an_error_page(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
+) -> None:
+    submit_case(app, dpia_id, "medium")
+    for bad in (
+        {"version": "abc", "body_id": "x", "outcome": "rejected"},
+        {"body_id": chain.first, "outcome": "vetoed"},
+        {"body_id": 9999, "outcome": "rejected"},
+        {"body_id": chain.first, "outcome": "postponed", "next_meeting_on": "soon"},
+    ):
+        response = post_form(dpo, f"/dpia/{dpia_id}/decision", {"meeting_on": MEETING.isoformat(), **bad})
+        assert response.status_code == 400, bad
+    assert state(app, dpia_id)[4] == 0
+
+
 def test_steering_member_records_for_their_own_body_only(
     app: Flask, chain: Chain, dpia_id: int, login: Callable[..., FlaskClient]
 ) -> None:
