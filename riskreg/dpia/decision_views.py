@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,10 +29,7 @@ ERROR_FIELDS = {"body": "body_id"}
 
 
 def _dpia_tab(system_id: int) -> str:
-    # The DPIA tab belongs to the DPIA pages; until they exist, its address is known all the same.
-    if "dpia.view" in current_app.view_functions:
-        return url_for("dpia.view", system_id=system_id)
-    return f"/systems/{system_id}/dpia"
+    return url_for("dpia.view", system_id=system_id)
 
 
 def _case_context(dpia: Dpia) -> dict[str, Any]:
