@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from riskreg.audit import set_actor
 from riskreg.demo.cases import load_cases
 from riskreg.demo.generate import DEFAULT_SEED, generate_register
+from riskreg.errors import DomainError
 from riskreg.extensions import db
 
 ACTOR = "riskreg demo"
@@ -23,7 +24,7 @@ PLURAL = {
     "sub_processor": "sub-processors",
     "supervision": "supervision plans",
     "system": "systems",
-    "user": "users",
+    "user": "DPO user",
     "vendor": "vendors",
 }
 
@@ -47,7 +48,10 @@ PLURAL = {
 @with_appcontext
 def demo_command(size: int, seed: int) -> None:
     """Load the demo register: the three cases of June 2026 (CapCut Pro, Canva via SkoleTube, the AI text
-    assistant in Momentum) with their alternatives, the approval bodies, departments and ordinary systems.
+    assistant in Momentum) with their alternatives, their DPIAs and the decisions of June 2026, the approval
+    bodies, departments and ordinary systems. The decisions are recorded by a demo DPO user
+    (databeskyttelse@kommune.example.dk) whose password is generated and never shown: an administrator can
+    set one to log in as the DPO.
 
     Running it again adds nothing: records are found by name and only missing ones are added, through the
     ORM, so the audit log shows them as created by "riskreg demo".
@@ -59,7 +63,10 @@ def demo_command(size: int, seed: int) -> None:
     """
     session = db.session()
     set_actor(session, None, ACTOR)
-    summary = load_cases(session)
+    try:
+        summary = load_cases(session)
+    except DomainError as exc:  # a DPIA service refused a seed step (the register was changed by hand)
+        raise click.ClickException(f"Demo DPIAs: {exc.message}") from exc
     if summary.is_empty:
         click.echo("Demo cases: nothing added, they are already there.")
     else:
