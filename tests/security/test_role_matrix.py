@@ -21,6 +21,8 @@ EDITORS = frozenset({Role.ADMIN, Role.SECURITY, Role.DPO})
 ADMIN = frozenset({Role.ADMIN})
 HISTORY = frozenset({Role.ADMIN, Role.DPO})
 SCENARIO_MANAGERS = frozenset({Role.ADMIN, Role.DPO})
+DPIA_EDITORS = frozenset({Role.ADMIN, Role.DPO})
+DECIDERS = frozenset({Role.ADMIN, Role.DPO, Role.STEERING})
 PUBLIC = None
 
 #: endpoint -> roles allowed (None: public).
@@ -66,6 +68,24 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "scenarios.index": ALL,
     "scenarios.view": ALL,
     "scenarios.new": SCENARIO_MANAGERS,
+    "dpia.view": ALL,
+    "dpia.start": DPIA_EDITORS,
+    "dpia.sections": DPIA_EDITORS,
+    "dpia.risk_new": DPIA_EDITORS,
+    "dpia.risk_edit": DPIA_EDITORS,
+    "dpia.risk_remove": DPIA_EDITORS,
+    "dpia.suggestion_accept": DPIA_EDITORS,
+    "dpia.suggestion_dismiss": DPIA_EDITORS,
+    "dpia.suggestion_restore": DPIA_EDITORS,
+    "dpia.submit": DPIA_EDITORS,
+    "measures.index": ALL,
+    "measures.new": DPIA_EDITORS,
+    "measures.edit": DPIA_EDITORS,
+    "measures.archive": DPIA_EDITORS,
+    # Steering members may open the page; the workflow limits them to their own body (tests/dpia).
+    "decisions.new": DECIDERS,
+    "decisions.agendas": ALL,
+    "decisions.agenda": ALL,
     "bodies.index": ALL,
     "bodies.new": ADMIN,
     "bodies.edit": ADMIN,
@@ -81,6 +101,7 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
     """One record of each kind, so that every route has something to show."""
     from riskreg.bodies.models import ApprovalBody
     from riskreg.countries.models import CountryList
+    from riskreg.dpia.models import Dpia, Measure, Risk, SuggestionDismissal
     from riskreg.enums import AuditStatementType, LocationKind, RiskLevel, SupervisionMethod
     from riskreg.systems.models import System
     from riskreg.vendors.models import (
@@ -106,6 +127,14 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
         body = ApprovalBody(name="Matrix body", position=99, residual_ceiling=RiskLevel.MEDIUM)
         db.session.add_all([vendor, system, sub, agreement, statement, supervision, body])
         db.session.commit()
+        dpia = Dpia(system=system, number=1, description="Matrix DPIA")
+        risk = Risk(title="Matrix risk", inherent_likelihood=2, inherent_consequence=2)
+        dpia.risks.append(risk)
+        measure = db.session.query(Measure).first()
+        assert measure is not None
+        dismissal = SuggestionDismissal(system_id=system.id, key="matrix", title="Matrix suggestion")
+        db.session.add_all([dpia, dismissal])
+        db.session.commit()
         official = db.session.query(CountryList).first()
         assert official is not None
         scenario = db.session.query(CountryList).filter_by(name="DPF invalidated").one()
@@ -117,6 +146,11 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
             "statement_id": statement.id,
             "supervision_id": supervision.id,
             "body_id": body.id,
+            "dpia_id": dpia.id,
+            "risk_id": risk.id,
+            "measure_id": measure.id,
+            "dismissal_id": dismissal.id,
+            "meeting": "2026-06-10",
             "list_id": official.id,
             "scenario_id": scenario.id,
             "entity_type": "vendor",
