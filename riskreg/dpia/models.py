@@ -74,6 +74,9 @@ class Dpia(Timestamped, Base):
     )
     decisions: Mapped[list[Decision]] = relationship(back_populates="dpia", order_by="Decision.id")
 
+    # A risk taken out of a draft leaves its title in the DPIA's history.
+    __audit_collections__ = {"risks": "title"}
+
     @property
     def is_frozen(self) -> bool:
         return self.state != DpiaState.DRAFT

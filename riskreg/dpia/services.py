@@ -490,9 +490,11 @@ def record_decision(session: Session, dpia: Dpia, values: dict[str, Any], user: 
         raise DomainError(_("Choose the body and the outcome."), field="outcome") from exc
     if not may_decide_for(user, body_id):
         raise DomainError(_("You can record decisions only for your own body."), field="body_id")
-    meeting_on = values.get("meeting_on")
+    meeting_on, next_meeting_on = values.get("meeting_on"), values.get("next_meeting_on")
     if not isinstance(meeting_on, dt.date):
         raise DomainError(_("The meeting date is required."), field="meeting_on")
+    if next_meeting_on is not None and not isinstance(next_meeting_on, dt.date):
+        raise DomainError(_("Not a date: %(value)s.", value=next_meeting_on), field="next_meeting_on")
     texts = {key: _text(values, key, limit) for key, limit in DECISION_TEXT_MAX.items()}
     proposal = workflow.Proposal(
         body_id=body_id,
@@ -500,7 +502,7 @@ def record_decision(session: Session, dpia: Dpia, values: dict[str, Any], user: 
         meeting_on=meeting_on,
         residual_accepted=bool(values.get("residual_accepted")),
         conditions=texts["conditions"],
-        next_meeting_on=values.get("next_meeting_on"),
+        next_meeting_on=next_meeting_on,
     )
     try:
         step = workflow.decide(case_of(session, dpia), proposal, lang)

@@ -206,6 +206,8 @@ def decide(case: Case, proposal: Proposal, lang: str = "da") -> Step:
             {"body": body.name},
             field="outcome",
         )
+    if proposal.next_meeting_on is not None and proposal.next_meeting_on <= proposal.meeting_on:
+        raise WorkflowError(N_("The next body's meeting must come after this one."), field="next_meeting_on")
     return Step(
         DpiaState.IN_REVIEW, case.chain[index + 1].id, proposal.next_meeting_on, STATUS_AFTER[outcome]
     )

@@ -807,3 +807,17 @@ def test_dpia_changes_are_logged_with_the_actor(
     (decision,) = entries(session, "decision")
     assert decision.changes["outcome"] == [None, "rejected"] and decision.user_id == dpo.id
     assert any(e.changes.get("status", [None, None])[1] == "rejected" for e in entries(session, "system"))
+
+
+def test_a_risk_taken_out_of_a_draft_stays_in_the_dpias_history(app: Flask, dpia_id: int) -> None:
+
+    with app.app_context():
+        dpia = db.session.get(Dpia, dpia_id)
+        risk = services.add_risk(
+            db.session, dpia, {"title": "Fejl i udkast", "inherent_likelihood": 2, "inherent_consequence": 2}
+        )
+        services.remove_risk(db.session, risk)
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_type == "dpia", AuditEntry.entity_id == dpia_id)
+        ).all()
+        assert ["Fejl i udkast"] in [e.changes.get("risks", [None, None])[0] for e in entries]

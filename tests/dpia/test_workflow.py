@@ -207,6 +207,12 @@ def test_postponing_needs_a_later_meeting(next_meeting: dt.date | None) -> None:
     assert error.field == "next_meeting_on"
 
 
+@pytest.mark.parametrize("next_meeting", [MEETING, EARLIER])
+def test_an_escalation_cannot_name_an_earlier_meeting_of_the_next_body(next_meeting: dt.date) -> None:
+    error = refused(case(FIRST), proposal(FIRST, O.ESCALATED, next_meeting_on=next_meeting))
+    assert error.field == "next_meeting_on"
+
+
 def test_the_final_body_cannot_escalate() -> None:
     error = refused(case(FINAL), proposal(FINAL, O.ESCALATED))
     assert error.field == "outcome" and "Direktionen is the final body" in error.message("en")
