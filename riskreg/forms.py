@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -17,6 +17,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from riskreg.countries.models import Country
+from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.labels import choices
@@ -33,6 +34,27 @@ class VersionedForm(FlaskForm):
     """A form that edits a versioned record; the hidden version detects a concurrent save."""
 
     version = HiddenField()
+
+
+def show_error(
+    form: FlaskForm, exc: DomainError, *, default: str | None = None, fields: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the field it concerns.
+
+    ``fields`` renames a service's field to the form's; a refusal about no field of the form goes on
+    ``default``, or above the form when there is none.
+    """
+    name = (fields or {}).get(exc.field or "", exc.field)
+    target = form._fields.get(name or "") or form._fields.get(default or "")
+    if target is None:
+        form.form_errors.append(exc.message)
+    else:
+        target.errors = [*target.errors, exc.message]
+
+
+def form_status(form: FlaskForm, conflict: ConflictError | None = None) -> int:
+    """409 after a concurrent save, 400 when the form shows errors, else 200."""
+    return 409 if conflict else (400 if form.errors or form.form_errors else 200)
 
 
 def select_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -13,7 +13,7 @@ from riskreg.agreements.forms import AgreementForm
 from riskreg.auth.permissions import Permission, requires
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import select_choices
+from riskreg.forms import form_status, select_choices, show_error
 from riskreg.listing import paginate, sort_key
 from riskreg.vendors.models import DataProcessingAgreement, Vendor
 
@@ -70,15 +70,6 @@ def _values(form: AgreementForm) -> dict[str, Any]:
     return {name: getattr(form, name).data for name in services.FIELDS}
 
 
-def _error(form: AgreementForm, exc: DomainError) -> None:
-    target = getattr(form, exc.field or "system_id", None) or form.system_id
-    target.errors = [*target.errors, exc.message]
-
-
-def _status(form: AgreementForm, conflict: ConflictError | None) -> int:
-    return 409 if conflict else (400 if form.errors else 200)
-
-
 def _render(
     form: AgreementForm, vendor: Vendor, agreement: DataProcessingAgreement | None, **kwargs: Any
 ) -> str:
@@ -105,11 +96,11 @@ def new(vendor_id: int):  # type: ignore[no-untyped-def]
         try:
             agreement = services.create_agreement(db.session(), vendor, _values(form))
         except DomainError as exc:
-            _error(form, exc)
+            show_error(form, exc, default="system_id")
         else:
             flash(_("Data processing agreement recorded."), "success")
             return redirect(url_for("agreements.view", agreement_id=agreement.id))
-    return _render(form, vendor, None), _status(form, None)
+    return _render(form, vendor, None), form_status(form)
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -125,13 +116,13 @@ def edit(agreement_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(agreement.version)
         except DomainError as exc:
-            _error(form, exc)
+            show_error(form, exc, default="system_id")
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("agreements.view", agreement_id=agreement.id))
     elif request.method == "GET":
         form.version.data = str(agreement.version)
-    return _render(form, agreement.vendor, agreement, conflict=conflict), _status(form, conflict)
+    return _render(form, agreement.vendor, agreement, conflict=conflict), form_status(form, conflict)
 
 
 @bp.route("/<int:agreement_id>/archive", methods=["POST"])

@@ -12,14 +12,9 @@ from riskreg.bodies.forms import BodyForm, NewBodyForm
 from riskreg.bodies.models import ApprovalBody
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import select_choices
+from riskreg.forms import select_choices, show_error
 
 bp = Blueprint("bodies", __name__, url_prefix="/bodies")
-
-
-def _error(form: BodyForm, exc: DomainError) -> None:
-    target = getattr(form, exc.field or "name", None) or form.name
-    target.errors = [*target.errors, exc.message]
 
 
 @bp.route("/")
@@ -49,7 +44,7 @@ def new():  # type: ignore[no-untyped-def]
                 position=form.position.data,
             )
         except DomainError as exc:
-            _error(form, exc)
+            show_error(form, exc, default="name")
         else:
             flash(_("Approval body %(name)s created.", name=body.name), "success")
             return redirect(url_for("bodies.index"))
@@ -75,7 +70,7 @@ def edit(body_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(body.version)
         except DomainError as exc:
-            _error(form, exc)
+            show_error(form, exc, default="name")
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("bodies.index"))

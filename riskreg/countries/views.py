@@ -13,7 +13,7 @@ from riskreg.countries.models import CountryList
 from riskreg.enums import CountryListKind, CountryStatus
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices, date_arg, select_choices
+from riskreg.forms import country_choices, date_arg, select_choices, show_error
 from riskreg.i18n import current_language, date_filter
 
 bp = Blueprint("countries", __name__, url_prefix="/countries")
@@ -105,8 +105,7 @@ def version_new(list_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.latest_id.data = str(services.latest_version_id(db.session(), country_list.id))
         except DomainError as exc:
-            target = getattr(form, exc.field or "note", None) or form.note
-            target.errors = [*target.errors, exc.message]
+            show_error(form, exc, default="note")
         else:
             flash(
                 _("New version saved, in force from %(date)s.", date=date_filter(version.effective_on)),

@@ -17,7 +17,7 @@ from riskreg.dpia.scoring import ReductionFlag
 from riskreg.enums import DpiaState
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import select_choices
+from riskreg.forms import select_choices, show_error
 from riskreg.i18n import current_language
 from riskreg.labels import label
 from riskreg.services import check_version
@@ -38,15 +38,6 @@ def _case_context(dpia: Dpia) -> dict[str, Any]:
         "relies_on_users": minutes.flagged_risks(dpia, ReductionFlag.RELIES_ON_USERS),
         "no_measure": minutes.flagged_risks(dpia, ReductionFlag.NO_MEASURE),
     }
-
-
-def _show_error(form: DecisionForm, exc: DomainError) -> None:
-    """Put a refusal on the field it is about, or above the form."""
-    target = form._fields.get(ERROR_FIELDS.get(exc.field or "", exc.field or ""))
-    if target is None:
-        form.form_errors.append(exc.message)
-    else:
-        target.errors = [*target.errors, exc.message]
 
 
 @bp.route("/dpia/<int:dpia_id>/decision", methods=["GET", "POST"])
@@ -84,7 +75,7 @@ def new(dpia_id: int):  # type: ignore[no-untyped-def]
                 form.version.data = str(dpia.version)
             except DomainError as exc:
                 status = 400
-                _show_error(form, exc)
+                show_error(form, exc, fields=ERROR_FIELDS)
             else:
                 flash(
                     _(

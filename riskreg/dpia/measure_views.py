@@ -13,21 +13,10 @@ from riskreg.dpia.models import Measure
 from riskreg.enums import MeasureKind
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
+from riskreg.forms import form_status, show_error
 from riskreg.i18n import current_language
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
-
-
-def _error(form: MeasureForm, exc: DomainError) -> None:
-    target = form[exc.field] if exc.field and exc.field in form else None
-    if target is not None:
-        target.errors = [*target.errors, exc.message]
-    else:
-        form.form_errors.append(exc.message)
-
-
-def _status(form: MeasureForm, conflict: ConflictError | None) -> int:
-    return 409 if conflict else (400 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/")
@@ -60,11 +49,13 @@ def new():  # type: ignore[no-untyped-def]
         try:
             measure = services.create_measure(db.session(), form.values())
         except DomainError as exc:
-            _error(form, exc)
+            show_error(form, exc)
         else:
             flash(_("Measure %(name)s added to the library.", name=measure.name), "success")
             return redirect(url_for("measures.index"))
-    return render_template("measures/edit.html", form=form, measure=None, conflict=None), _status(form, None)
+    return render_template("measures/edit.html", form=form, measure=None, conflict=None), form_status(
+        form, None
+    )
 
 
 @bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
@@ -88,7 +79,7 @@ def edit(measure_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(measure.version)
         except DomainError as exc:
-            _error(form, exc)
+            show_error(form, exc)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("measures.index"))
@@ -99,7 +90,7 @@ def edit(measure_id: int):  # type: ignore[no-untyped-def]
         conflict=conflict,
         name=services.measure_name(measure, lang),
         description=services.measure_description(measure, lang),
-    ), _status(form, conflict)
+    ), form_status(form, conflict)
 
 
 @bp.route("/<int:measure_id>/archive", methods=["POST"])

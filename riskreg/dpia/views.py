@@ -17,7 +17,7 @@ from riskreg.dpia.models import Dpia, Measure, Risk
 from riskreg.enums import ListedProcessing, MeasureKind, Wp248Criterion
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import VersionedForm, select_choices
+from riskreg.forms import form_status, select_choices, show_error
 from riskreg.i18n import current_language
 from riskreg.systems.models import System
 
@@ -41,18 +41,6 @@ def _saved(before: Dpia, after: Dpia) -> None:
         )
     else:
         flash(_("Saved."), "success")
-
-
-def _form_error(form: VersionedForm, exc: DomainError) -> None:
-    target = form[exc.field] if exc.field and exc.field in form else None
-    if target is not None:
-        target.errors = [*target.errors, exc.message]
-    else:
-        form.form_errors.append(exc.message)
-
-
-def _status(form: VersionedForm, conflict: ConflictError | None) -> int:
-    return 409 if conflict else (400 if form.errors or form.form_errors else 200)
 
 
 # --- the DPIA tab -------------------------------------------------------------------------------------------
@@ -134,11 +122,11 @@ def sections(dpia_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(dpia.version)
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(form, exc)
         else:
             _saved(dpia, saved)
             return _to_view(dpia.system_id)
-    return render_template("dpia/sections.html", form=form, dpia=dpia, conflict=conflict), _status(
+    return render_template("dpia/sections.html", form=form, dpia=dpia, conflict=conflict), form_status(
         form, conflict
     )
 
@@ -173,7 +161,7 @@ def _render_risk(  # type: ignore[no-untyped-def]
         conflict=conflict,
         measure_name=services.measure_name,
         lang=lang,
-    ), _status(form, conflict)
+    ), form_status(form, conflict)
 
 
 @bp.route("/dpia/<int:dpia_id>/risks/new", methods=["GET", "POST"])
@@ -187,7 +175,7 @@ def risk_new(dpia_id: int):  # type: ignore[no-untyped-def]
         try:
             risk = services.add_risk(db.session(), dpia, form.values())
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(form, exc)
         else:
             _saved(dpia, risk.dpia)
             return _to_view(dpia.system_id, "risks")
@@ -215,7 +203,7 @@ def risk_edit(risk_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(risk.version)
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(form, exc)
         else:
             _saved(dpia, saved.dpia)
             return _to_view(dpia.system_id, "risks")

@@ -9,7 +9,7 @@ from flask_login import current_user
 from riskreg.auth.permissions import Permission, requires
 from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices, date_arg, select_choices
+from riskreg.forms import country_choices, date_arg, select_choices, show_error
 from riskreg.i18n import current_language, date_filter
 from riskreg.scenarios import services
 from riskreg.scenarios.forms import ScenarioForm
@@ -90,9 +90,7 @@ def new():  # type: ignore[no-untyped-def]
                 created_by_id=current_user.id,
             )
         except DomainError as exc:
-            name = ERROR_FIELDS.get(exc.field or "", exc.field or "name")
-            target = getattr(form, name, None) or form.name
-            target.errors = [*target.errors, exc.message]
+            show_error(form, exc, default="name", fields=ERROR_FIELDS)
         else:
             flash(_("Scenario %(name)s created.", name=scenario.name), "success")
             return redirect(url_for("scenarios.view", scenario_id=scenario.id))

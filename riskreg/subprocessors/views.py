@@ -12,7 +12,7 @@ from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import DpfStatus, LocationKind, TransferMechanism
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices, select_choices
+from riskreg.forms import country_choices, form_status, select_choices, show_error
 from riskreg.i18n import current_language
 from riskreg.listing import paginate, sort_key
 from riskreg.subprocessors import services
@@ -123,15 +123,6 @@ def _locations(form: SubProcessorForm) -> list[tuple[str, LocationKind]]:
     ]
 
 
-def _error(form: SubProcessorForm, exc: DomainError) -> None:
-    target = getattr(form, exc.field or "name", None) or form.name
-    target.errors = [*target.errors, exc.message]
-
-
-def _status(form: SubProcessorForm, conflict: ConflictError | None) -> int:
-    return 409 if conflict else (400 if form.errors else 200)
-
-
 @bp.route("/new/<int:vendor_id>", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def new(vendor_id: int):  # type: ignore[no-untyped-def]
@@ -147,11 +138,13 @@ def new(vendor_id: int):  # type: ignore[no-untyped-def]
                 db.session(), vendor, _values(form), _locations(form), form.system_ids.data or []
             )
         except DomainError as exc:
-            _error(form, exc)
+            show_error(form, exc, default="name")
         else:
             flash(_("Sub-processor %(name)s created.", name=sp.name), "success")
             return redirect(url_for("subprocessors.view", sub_processor_id=sp.id))
-    return render_template("subprocessors/edit.html", form=form, vendor=vendor, sp=None), _status(form, None)
+    return render_template("subprocessors/edit.html", form=form, vendor=vendor, sp=None), form_status(
+        form, None
+    )
 
 
 @bp.route("/<int:sub_processor_id>/edit", methods=["GET", "POST"])
@@ -174,7 +167,7 @@ def edit(sub_processor_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(sp.version)
         except DomainError as exc:
-            _error(form, exc)
+            show_error(form, exc, default="name")
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("subprocessors.view", sub_processor_id=sp.id))
@@ -189,7 +182,7 @@ def edit(sub_processor_id: int):  # type: ignore[no-untyped-def]
         form.system_ids.data = [s.id for s in sp.systems]
     return render_template(
         "subprocessors/edit.html", form=form, vendor=sp.vendor, sp=sp, conflict=conflict
-    ), _status(form, conflict)
+    ), form_status(form, conflict)
 
 
 @bp.route("/<int:sub_processor_id>/archive", methods=["POST"])

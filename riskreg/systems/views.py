@@ -21,7 +21,7 @@ from riskreg.enums import (
 )
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices, select_choices
+from riskreg.forms import country_choices, select_choices, show_error
 from riskreg.i18n import current_language
 from riskreg.listing import paginate, sort_key
 from riskreg.systems import assessment, services
@@ -150,14 +150,6 @@ def _many(form: SystemForm) -> dict:
     }
 
 
-def _form_error(form: SystemForm, exc: DomainError) -> None:
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None:
-        target.errors = [*target.errors, exc.message]
-    else:
-        form.form_errors.append(exc.message)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def new():  # type: ignore[no-untyped-def]
@@ -170,7 +162,7 @@ def new():  # type: ignore[no-untyped-def]
         try:
             system = services.create_system(db.session(), _values(form), **_many(form))
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(form, exc)
         else:
             flash(_("System %(name)s created.", name=system.name), "success")
             return redirect(url_for("systems.view", system_id=system.id))
@@ -203,7 +195,7 @@ def edit(system_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(system.version)
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(form, exc)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("systems.view", system_id=system.id))

@@ -12,7 +12,7 @@ from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import DpfStatus, LocationKind
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices
+from riskreg.forms import country_choices, form_status, show_error
 from riskreg.i18n import current_language
 from riskreg.listing import paginate, sort_key
 from riskreg.vendors import services
@@ -61,15 +61,6 @@ def _values(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
     values = {name: getattr(form, name).data for name in names}
     # Empty text fields arrive as None; the columns hold '' for "not given".
     return {k: ("" if v is None and k not in _NULLABLE else v) for k, v in values.items()}
-
-
-def _field_error(form: Any, exc: DomainError, default: str) -> None:
-    target = getattr(form, exc.field or default, None) or getattr(form, default)
-    target.errors = [*target.errors, exc.message]
-
-
-def _status(form: Any, conflict: ConflictError | None) -> int:
-    return 409 if conflict else (400 if form.errors else 200)
 
 
 # --- list and page ---
@@ -136,13 +127,6 @@ def _locations(form: VendorForm) -> list[tuple[str, LocationKind]]:
     ]
 
 
-def _vendor_error(form: VendorForm, exc: DomainError) -> None:
-    if exc.field == "locations":
-        form.processing_countries.errors = [*form.processing_countries.errors, exc.message]
-    else:
-        _field_error(form, exc, "name")
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def new():  # type: ignore[no-untyped-def]
@@ -151,11 +135,11 @@ def new():  # type: ignore[no-untyped-def]
         try:
             vendor = services.create_vendor(db.session(), _values(form, VENDOR_FIELDS), _locations(form))
         except DomainError as exc:
-            _vendor_error(form, exc)
+            show_error(form, exc, default="name", fields={"locations": "processing_countries"})
         else:
             flash(_("Vendor %(name)s created.", name=vendor.name), "success")
             return redirect(url_for("vendors.view", vendor_id=vendor.id))
-    return render_template("vendors/edit.html", form=form, vendor=None), _status(form, None)
+    return render_template("vendors/edit.html", form=form, vendor=None), form_status(form)
 
 
 @bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
@@ -173,7 +157,7 @@ def edit(vendor_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(vendor.version)
         except DomainError as exc:
-            _vendor_error(form, exc)
+            show_error(form, exc, default="name", fields={"locations": "processing_countries"})
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("vendors.view", vendor_id=vendor.id))
@@ -185,7 +169,7 @@ def edit(vendor_id: int):  # type: ignore[no-untyped-def]
         form.support_countries.data = [
             loc.country_code for loc in vendor.locations if loc.kind == LocationKind.SUPPORT
         ]
-    return render_template("vendors/edit.html", form=form, vendor=vendor, conflict=conflict), _status(
+    return render_template("vendors/edit.html", form=form, vendor=vendor, conflict=conflict), form_status(
         form, conflict
     )
 
@@ -215,13 +199,13 @@ def statement_new(vendor_id: int):  # type: ignore[no-untyped-def]
         try:
             services.add_audit_statement(db.session(), vendor, _values(form, STATEMENT_FIELDS))
         except DomainError as exc:
-            _field_error(form, exc, "type")
+            show_error(form, exc, default="type")
         else:
             flash(_("Audit statement added."), "success")
             return redirect(url_for("vendors.view", vendor_id=vendor.id))
-    return render_template("vendors/statement_edit.html", form=form, vendor=vendor, statement=None), _status(
-        form, None
-    )
+    return render_template(
+        "vendors/statement_edit.html", form=form, vendor=vendor, statement=None
+    ), form_status(form)
 
 
 @bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])
@@ -241,7 +225,7 @@ def statement_edit(statement_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(statement.version)
         except DomainError as exc:
-            _field_error(form, exc, "type")
+            show_error(form, exc, default="type")
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("vendors.view", vendor_id=statement.vendor_id))
@@ -253,7 +237,7 @@ def statement_edit(statement_id: int):  # type: ignore[no-untyped-def]
         vendor=statement.vendor,
         statement=statement,
         conflict=conflict,
-    ), _status(form, conflict)
+    ), form_status(form, conflict)
 
 
 # --- supervision ---
@@ -268,13 +252,13 @@ def supervision_new(vendor_id: int):  # type: ignore[no-untyped-def]
         try:
             services.add_supervision(db.session(), vendor, _values(form, SUPERVISION_FIELDS))
         except DomainError as exc:
-            _field_error(form, exc, "method")
+            show_error(form, exc, default="method")
         else:
             flash(_("Supervision plan added."), "success")
             return redirect(url_for("vendors.view", vendor_id=vendor.id))
     return render_template(
         "vendors/supervision_edit.html", form=form, vendor=vendor, supervision=None
-    ), _status(form, None)
+    ), form_status(form)
 
 
 @bp.route("/supervision/<int:supervision_id>/edit", methods=["GET", "POST"])
@@ -294,7 +278,7 @@ def supervision_edit(supervision_id: int):  # type: ignore[no-untyped-def]
             conflict = exc
             form.version.data = str(supervision.version)
         except DomainError as exc:
-            _field_error(form, exc, "method")
+            show_error(form, exc, default="method")
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("vendors.view", vendor_id=supervision.vendor_id))
@@ -306,4 +290,4 @@ def supervision_edit(supervision_id: int):  # type: ignore[no-untyped-def]
         vendor=supervision.vendor,
         supervision=supervision,
         conflict=conflict,
-    ), _status(form, conflict)
+    ), form_status(form, conflict)
