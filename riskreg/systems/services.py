@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion
 from riskreg.db import utcnow
+from riskreg.dpia.models import Dpia
 from riskreg.enums import (
     AiActClass,
     CountryListKind,
     CountryStatus,
     DataCategory,
     DataSubject,
+    DpiaState,
     LegalBasis,
     LocationKind,
     Outcome,
@@ -159,6 +161,18 @@ def _check(session: Session, values: dict[str, Any], system: System | None) -> d
             ),
             field="next_review_on",
         )
+
+    status = values.get("status")
+    if system is not None and status not in (None, system.status, SystemStatus.RETIRED):
+        submitted = select(Dpia.id).where(Dpia.system_id == system.id, Dpia.state != DpiaState.DRAFT)
+        if session.scalar(submitted.limit(1)) is not None:
+            raise DomainError(
+                _(
+                    "The status follows the approval bodies' decisions on the system's DPIA: record a "
+                    "decision instead. A system can still be retired."
+                ),
+                field="status",
+            )
 
     def current(key: str) -> Any:
         return values[key] if key in values else (getattr(system, key) if system else AI_FIELDS.get(key))

@@ -821,3 +821,30 @@ def test_a_risk_taken_out_of_a_draft_stays_in_the_dpias_history(app: Flask, dpia
             select(AuditEntry).where(AuditEntry.entity_type == "dpia", AuditEntry.entity_id == dpia_id)
         ).all()
         assert ["Fejl i udkast"] in [e.changes.get("risks", [None, None])[0] for e in entries]
+
+
+def test_once_submitted_the_status_comes_from_decisions_not_the_system_form(
+    session: Session, submitted: Dpia
+) -> None:
+    from riskreg.systems.services import update_system
+
+    system = submitted.system
+
+    def save(status: SystemStatus) -> None:
+        update_system(
+            session,
+            system,
+            {"status": status},
+            departments=[d.name for d in system.departments],
+            data_subjects=list(system.data_subjects),
+            data_categories=list(system.data_categories),
+            legal_bases=list(system.legal_bases),
+        )
+
+    with pytest.raises(DomainError) as refused:
+        save(SystemStatus.APPROVED)
+    assert refused.value.field == "status"
+    session.rollback()
+    assert session.get(System, system.id).status == SystemStatus.IN_ASSESSMENT
+    save(SystemStatus.RETIRED)
+    assert session.get(System, system.id).status == SystemStatus.RETIRED
