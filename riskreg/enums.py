@@ -240,6 +240,26 @@ class DecisionOutcome(StrEnum):
     ESCALATED = "escalated"
 
 
+class ImportKind(StrEnum):
+    DPF = "dpf"
+    SUBPROCESSORS = "subprocessors"
+    REGISTER = "register"
+
+
+class ImportState(StrEnum):
+    """A batch is read and checked first (pending), then applied when a person confirms it, or discarded."""
+
+    PENDING = "pending"
+    APPLIED = "applied"
+    DISCARDED = "discarded"
+
+
+class ReviewState(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
 class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"

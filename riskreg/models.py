@@ -14,6 +14,7 @@ from riskreg.countries.models import (
 )
 from riskreg.db import Base
 from riskreg.dpia.models import Decision, Dpia, Measure, Risk, SuggestionDismissal
+from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.systems.models import Department, System, SystemDataCategory, SystemDataSubject, SystemLegalBasis
 from riskreg.transfers import tracking as _tracking  # noqa: F401  (keeps the stored classification current)
 from riskreg.transfers.models import AssessmentState, SystemAssessment
@@ -39,7 +40,9 @@ __all__ = [
     "DataProcessingAgreement",
     "Decision",
     "Department",
+    "DpfReview",
     "Dpia",
+    "ImportBatch",
     "JurisdictionExposure",
     "Measure",
     "ProcessingLocation",

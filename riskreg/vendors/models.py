@@ -92,6 +92,8 @@ class SubProcessor(Timestamped, Base):
         enum_type(TransferMechanism), default=TransferMechanism.UNKNOWN
     )
     dpf_status: Mapped[DpfStatus] = mapped_column(enum_type(DpfStatus), default=DpfStatus.NOT_LISTED)
+    dpf_listed_name: Mapped[text]
+    dpf_checked_on: Mapped[dt.date | None]
     tia_on: Mapped[dt.date | None]
     source: Mapped[text]
     source_on: Mapped[dt.date | None]
