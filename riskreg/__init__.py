@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from riskreg.dpia.measure_views import bp as measures_bp
     from riskreg.dpia.views import bp as dpia_bp
     from riskreg.history.views import bp as history_bp
+    from riskreg.imports.views import register_routes as import_routes
     from riskreg.main.views import bp as main_bp
     from riskreg.scenarios.views import bp as scenarios_bp
     from riskreg.subprocessors.views import bp as subprocessors_bp
@@ -93,5 +94,6 @@ def _register_blueprints(app: Flask) -> None:
         decisions_bp,
         bodies_bp,
         history_bp,
+        import_routes(),
     ):
         app.register_blueprint(bp)

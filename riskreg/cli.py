@@ -117,9 +117,11 @@ def user_create(email: str, role: str, password: str | None, name: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from riskreg.imports.cli import commands as import_commands
     from riskreg.transfers.cli import assess_command, scenario_group
 
     app.cli.add_command(db_group)
+    app.cli.add_command(import_commands())
     app.cli.add_command(user_group)
     app.cli.add_command(assess_command)
     app.cli.add_command(scenario_group)

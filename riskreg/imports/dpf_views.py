@@ -1,0 +1,5 @@
+"""Pages of the dpf import."""
+
+from __future__ import annotations
+
+from riskreg.imports.views import bp  # noqa: F401  (routes attach to it)

@@ -1,0 +1,5 @@
+"""``riskreg import subprocessors``."""
+
+from __future__ import annotations
+
+from riskreg.imports.cli import import_group  # noqa: F401  (commands attach to it)
