@@ -1,0 +1,37 @@
+"""Forms of the DPF import: the list to upload, and a person's decision on a near match."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from riskreg.forms import select_choices
+
+SOURCE_MAX = 500
+
+
+class DpfUploadForm(FlaskForm):
+    file = FileField(
+        _l("The DPF list"),
+        validators=[FileRequired(message=_l("Choose the file with the DPF list."))],
+        description=_l(
+            "The list of participating organisations as published on dataprivacyframework.gov, "
+            "CSV or XLSX, with the columns Organization Name and Status."
+        ),
+    )
+    source = StringField(
+        _l("Source"),
+        validators=[Optional(), Length(max=SOURCE_MAX)],
+        description=_l("Where the list came from, e.g. its web address."),
+    )
+    source_on = DateField(_l("Date of the list"), validators=[Optional()])
+
+
+class ReviewDecisionForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision"),
+        choices=select_choices([("confirm", _l("Confirm")), ("reject", _l("Reject"))]),
+    )
