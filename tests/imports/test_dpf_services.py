@@ -1,4 +1,4 @@
-"""The DPF import against a database: preview changes nothing, apply is one transaction, reviews one by one."""
+"""The DPF import with a database: preview changes nothing, apply is one transaction, then the reviews."""
 
 from __future__ import annotations
 
