@@ -29,6 +29,7 @@ from riskreg.imports import subprocessors as parsing
 from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, Limits, Problem, Table, read_table, read_text
 from riskreg.imports.models import ImportBatch
+from riskreg.imports.names import normalise
 from riskreg.imports.subprocessors import ADDED, CHANGED, REMOVED, Current, Diff, Listed
 from riskreg.services import assign, commit
 from riskreg.subprocessors.services import _check as check_sub_processor
@@ -93,6 +94,16 @@ def current_list(session: Session, vendor: Vendor) -> list[Current]:
     ]
 
 
+def find_vendors(session: Session, name: str) -> list[Vendor]:
+    """Vendors called ``name``: ignoring case, else ignoring punctuation and legal forms (A/S, Inc.)."""
+    wanted = name.strip().casefold()
+    vendors = session.scalars(select(Vendor).order_by(Vendor.name, Vendor.id)).all()
+    exact = [v for v in vendors if v.name.strip().casefold() == wanted]
+    if exact or not normalise(name):
+        return exact
+    return [v for v in vendors if normalise(v.name) == normalise(name)]
+
+
 def third_countries(session: Session, source: engine.ListSource) -> set[str]:
     """The countries that are neither EU nor EEA on the official list version of ``source``."""
     inside = set(
@@ -118,8 +129,13 @@ def preview(
     filename: str = "",
     lang: str = "da",
     user: User | None = None,
+    *,
+    commit_batch: bool = True,
 ) -> ImportBatch:
-    """Read and compare the list; keep it as a pending batch. ``ImportRefused`` with every problem found."""
+    """Read and compare the list; keep it as a pending batch. ``ImportRefused`` with every problem found.
+
+    With ``commit_batch=False`` the batch is only flushed: a dry run shows it and rolls back.
+    """
     source = (source or "").strip()
     problems: list[Problem] = []
     if len(source) > SOURCE_MAX:
@@ -170,7 +186,10 @@ def preview(
         "list": {lang: list_source.label(lang) for lang in ("da", "en")} if list_source else None,
         "list_error": list_error,
     }
-    commit(session)
+    if commit_batch:
+        commit(session)
+    else:
+        session.flush()
     return batch
 
 
