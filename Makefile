@@ -118,15 +118,16 @@ run: $(RUN_STAMP) compile
 # --- test ------------------------------------------------------------------------------------------------
 
 # The whole suite on SQLite; then again on PostgreSQL when TEST_DATABASE_URL is set (browser tests once).
+# Both runs are parallel (pytest-xdist: each worker has its own databases and its own Chromium).
 # Both runs happen even when the first fails; the exit status is non-zero if either failed.
 # Narrow it down with e.g. `make test PYTEST_ARGS="-x tests/auth"`.
 PYTEST_ARGS ?=
 test: $(TEST_STAMP) compile
 	status=0; \
-	echo "--- tests on SQLite ---"; \
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q $(PYTEST_ARGS) || status=$$?; \
+	echo "--- tests on SQLite (in parallel) ---"; \
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
-		echo "--- tests on PostgreSQL (in parallel: each worker has its own databases) ---"; \
+		echo "--- tests on PostgreSQL (in parallel) ---"; \
 		$(BIN)/python -m pytest -q -n auto -m "not browser" $(PYTEST_ARGS) || status=$$?; \
 	fi; \
 	exit $$status
