@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -28,6 +29,15 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
 
 
+def _too_large() -> str:
+    """The 413 message, naming the upload limit (MAX_CONTENT_LENGTH) in megabytes."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit:
+        return _("The file is too large.")
+    megabytes = format_decimal(limit / (1024 * 1024), format="#,##0.###")
+    return _("The file is larger than %(limit)s MB.", limit=megabytes)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["label"] = label
@@ -47,7 +57,7 @@ def init_app(app: Flask) -> None:
             403: _("You do not have permission to do this."),
             404: _("The page was not found."),
             405: _("That action is not allowed here."),
-            413: _("The file is too large."),
+            413: _too_large(),
             429: _("Too many attempts. Please wait a minute and try again."),
         }
         code = error.code or 500

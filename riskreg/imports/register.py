@@ -19,6 +19,7 @@ from typing import Any
 
 from riskreg.catalogue import LANGUAGES, label_in, translate
 from riskreg.enums import DataCategory, DataSubject, SubjectVolume, SystemStatus
+from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, Problem, Table
 from riskreg.vocabulary import N_
 
@@ -365,21 +366,30 @@ def split_values(text: str) -> list[str]:
     return [part.strip() for part in SPLIT.split(text) if part.strip()]
 
 
-def country_code(text: str, countries: Mapping[str, str] | None) -> str | None:
-    """The ISO code ``text`` names: a code, or a name ``countries`` (name in lower case -> code) knows."""
-    key = header_key(text)
-    if countries is not None:
-        return countries.get(key)
-    return text.strip().upper() if re.fullmatch(r"[A-Za-z]{2}", text.strip()) else None
+def vendor_country(
+    text: str, countries: CountryIndex | None, row: int, column: str
+) -> tuple[str | None, list[Problem]]:
+    """The one country ``text`` names (a name in Danish or English, a code or a common variant)."""
+    if countries is None:
+        code = text.strip().upper()
+        if re.fullmatch(r"[A-Z]{2}", code):
+            return code, []
+        return None, [Problem(N_("Unknown country: “%(value)s”."), {"value": text}, row, column)]
+    codes, problems = countries.resolve(text, row, column)
+    if len(codes) > 1 and not problems:
+        problems = [
+            Problem(N_("Name one country for the vendor, not %(n)s."), {"n": len(codes)}, row, column)
+        ]
+    return (codes[0] if len(codes) == 1 and not problems else None), problems
 
 
 def parse(
-    table: Table, mapping: Mapping[str, str], countries: Mapping[str, str] | None = None, lang: str = "da"
+    table: Table, mapping: Mapping[str, str], countries: CountryIndex | None = None, lang: str = "da"
 ) -> ParsedRegister:
     """Every row of ``table`` as a ``RegisterRow``, or ``ImportRefused`` with every bad cell of the file.
 
-    ``countries`` maps country names and codes (lower case) to ISO codes; without it only two-letter codes
-    are read. Rows whose mapped cells are all empty are skipped.
+    ``countries`` reads the vendor's country by name or code; without it only two-letter codes are read
+    (and checked by the vendors service). Rows whose mapped cells are all empty are skipped.
     """
     full = check_mapping(table.headers, mapping, lang)
     columns = {name: header for header, name in full.items() if name}
@@ -412,9 +422,10 @@ def parse(
             if cells.get(name):
                 row.values[name] = cells[name]
         if text := cells.get("vendor_country"):
-            row.vendor_country = country_code(text, countries)
-            if row.vendor_country is None:
-                problem("vendor_country", N_("Unknown country: %(name)s."), name=text)
+            row.vendor_country, country_problems = vendor_country(
+                text, countries, source.number, columns["vendor_country"]
+            )
+            problems.extend(country_problems)
         if text := cells.get("departments"):
             row.departments = split_values(text)
         for name, enum_cls in (("data_subjects", DataSubject), ("data_categories", DataCategory)):

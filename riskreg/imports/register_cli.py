@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -19,6 +21,9 @@ from riskreg.imports.cli import import_group
 from riskreg.imports.files import ImportRefused, Limits, Problem, Table, read_table
 from riskreg.imports.register_services import Progress
 from riskreg.vocabulary import N_
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 LANGS = click.Choice(["da", "en"])
 
@@ -53,7 +58,8 @@ def _echo_problems(problems: Sequence[Problem], lang: str) -> None:
 
 @contextmanager
 def _bar(length: int, label: str) -> Iterator[Progress]:
-    with click.progressbar(length=length, label=label, file=click.get_text_stream("stderr")) as bar:
+    bar: ProgressBar[int]
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
         seen = 0
 
         def advance(done: int) -> None:

@@ -20,13 +20,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from riskreg.countries.models import Country
 from riskreg.db import utcnow
 from riskreg.enums import ImportKind, ImportState
 from riskreg.errors import DomainError
 from riskreg.imports import register
+from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, Problem, Row, Table
 from riskreg.imports.models import ImportBatch
 from riskreg.services import assign
@@ -39,19 +40,6 @@ from riskreg.vocabulary import N_
 
 Progress = Callable[[int], None]
 
-#: Country names people write that are not a country's name in riskreg (keys as ``register.header_key``).
-COUNTRY_VARIANTS = {
-    "usa": "US",
-    "u.s": "US",
-    "u.s.a": "US",
-    "united states of america": "US",
-    "amerika": "US",
-    "uk": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "storbritannien": "GB",
-    "holland": "NL",
-}
 #: The services' field names as the register's fields (for the column of a refusal).
 SYSTEM_FIELD_COLUMNS = {"name": "system_name", "vendor_id": "vendor_name"}
 VENDOR_FIELD_COLUMNS = {"name": "vendor_name", "country_code": "vendor_country"}
@@ -93,6 +81,7 @@ def start(session: Session, table: Table, filename: str, user_id: int | None) ->
     """Keep an uploaded table in a pending batch with the suggested mapping, for the mapping step."""
     batch = ImportBatch(
         kind=ImportKind.REGISTER,
+        state=ImportState.PENDING,
         filename=filename[:255],
         created_by_id=user_id,
         payload={"table": table_payload(table), "mapping": register.suggest_mapping(table.headers)},
@@ -106,13 +95,9 @@ def start(session: Session, table: Table, filename: str, user_id: int | None) ->
 # --- building the register ----------------------------------------------------------------------------------
 
 
-def country_lookup(session: Session) -> dict[str, str]:
-    """Country codes and names in Danish and English (as ``register.header_key`` makes them) -> code."""
-    lookup = dict(COUNTRY_VARIANTS)
-    for code, name_en, name_da in session.execute(select(Country.code, Country.name_en, Country.name_da)):
-        for key in (code, name_en, name_da):
-            lookup.setdefault(register.header_key(key), code)
-    return lookup
+def country_index(session: Session) -> CountryIndex:
+    rows = session.execute(select(Country.code, Country.name_en, Country.name_da))
+    return CountryIndex.from_rows((code, en, da) for code, en, da in rows)
 
 
 def _name_normaliser() -> Callable[[str], str] | None:
@@ -330,7 +315,7 @@ def _parse(
     session: Session, table: Table, mapping: Mapping[str, str], lang: str
 ) -> tuple[register.ParsedRegister | None, list[Problem]]:
     try:
-        return register.parse(table, mapping, country_lookup(session), lang), []
+        return register.parse(table, mapping, country_index(session), lang), []
     except ImportRefused as exc:
         return None, exc.problems
 
@@ -363,7 +348,12 @@ def preview(
         finally:
             session.rollback()
     if batch is None:
-        batch = ImportBatch(kind=ImportKind.REGISTER, filename=filename[:255], created_by_id=user_id)
+        batch = ImportBatch(
+            kind=ImportKind.REGISTER,
+            state=ImportState.PENDING,
+            filename=filename[:255],
+            created_by_id=user_id,
+        )
         session.add(batch)
     _check_pending(batch)
     batch.payload = {
@@ -389,6 +379,10 @@ def _check_pending(batch: ImportBatch) -> None:
         raise DomainError(_("This is not a register import."))
     if batch.state != ImportState.PENDING:
         raise DomainError(_("This import was applied or discarded already."))
+
+
+def can_change(batch: ImportBatch) -> bool:
+    return batch.kind == ImportKind.REGISTER and batch.state == ImportState.PENDING
 
 
 def can_apply(batch: ImportBatch) -> bool:
@@ -459,7 +453,10 @@ def recent_batches(session: Session, limit: int = 30) -> list[ImportBatch]:
     """The latest imports of every kind, newest first."""
     return list(
         session.scalars(
-            select(ImportBatch).order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()).limit(limit)
+            select(ImportBatch)
+            .options(selectinload(ImportBatch.vendor))
+            .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+            .limit(limit)
         )
     )
 
