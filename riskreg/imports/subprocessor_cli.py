@@ -12,13 +12,12 @@ from flask_babel import force_locale
 
 from riskreg.audit import set_actor
 from riskreg.catalogue import label_in, translate
-from riskreg.enums import TransferMechanism
 from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.imports import subprocessor_services as services
 from riskreg.imports.cli import import_group
 from riskreg.imports.files import DEFAULT_MAX_BYTES, ImportRefused, Limits, read_table
-from riskreg.imports.subprocessors import ADDED, CHANGED, FIELD_LABELS, REMOVED, UNCHANGED, Entry
+from riskreg.imports.subprocessors import ADDED, CHANGED, REMOVED, UNCHANGED, Entry
 from riskreg.vocabulary import N_
 
 LANGS = click.Choice(["da", "en"])
@@ -51,16 +50,6 @@ def _countries(shown: services.Preview, codes: list[str], new_third: list[str], 
     return ", ".join(_country(shown, c, new_third, lang) for c in codes) or "–"
 
 
-def _field_value(name: str, value: str, shown: services.Preview, lang: str) -> str:
-    if not value:
-        return "–"
-    if name == "mechanism":
-        return label_in(lang, TransferMechanism(value))
-    if name == "entity_country":
-        return shown.country(value)
-    return value
-
-
 def _entry_lines(entry: Entry, shown: services.Preview, lang: str) -> list[str]:
     third = entry.new_third
     if entry.kind == ADDED:
@@ -81,8 +70,8 @@ def _entry_lines(entry: Entry, shown: services.Preview, lang: str) -> list[str]:
                 "    " + translate(lang, N_("Support access from: %(countries)s"), countries=" ".join(moved))
             )
     for name, (before, after) in entry.fields.items():
-        label = translate(lang, FIELD_LABELS[name])
-        old, new = _field_value(name, before, shown, lang), _field_value(name, after, shown, lang)
+        label = shown.field_label(name, lang)
+        old, new = shown.field_value(name, before, lang), shown.field_value(name, after, lang)
         lines.append(f"    {label}: {new}" if entry.kind == ADDED else f"    {label}: {old} -> {new}")
     return lines
 

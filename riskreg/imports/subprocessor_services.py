@@ -20,10 +20,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from riskreg.auth.models import User
-from riskreg.catalogue import translate
+from riskreg.catalogue import label_in, translate
 from riskreg.countries.models import Country, CountryListEntry
 from riskreg.db import utcnow
-from riskreg.enums import CountryStatus, ImportKind, ImportState, LocationKind, Outcome, TransferClass
+from riskreg.enums import (
+    CountryStatus,
+    ImportKind,
+    ImportState,
+    LocationKind,
+    Outcome,
+    TransferClass,
+    TransferMechanism,
+)
 from riskreg.errors import ConflictError, DomainError
 from riskreg.imports import subprocessors as parsing
 from riskreg.imports.country_names import CountryIndex
@@ -408,6 +416,19 @@ class Preview:
     def countries(self, codes: Sequence[str]) -> str:
         return ", ".join(self.country(c) for c in codes) or "–"
 
+    def field_label(self, name: str, lang: str) -> str:
+        return translate(lang, parsing.FIELD_LABELS[name])
+
+    def field_value(self, name: str, value: str, lang: str) -> str:
+        """A compared field's value as a person reads it (a mechanism's label, a country's name)."""
+        if not value:
+            return "–"
+        if name == "mechanism":
+            return label_in(lang, TransferMechanism(value))
+        if name == "entity_country":
+            return self.country(value)
+        return value
+
 
 def load_batch(session: Session, batch_id: int) -> ImportBatch | None:
     batch = session.get(ImportBatch, batch_id)
@@ -442,4 +463,16 @@ def show(session: Session, batch: ImportBatch, lang: str) -> Preview:
         list_label=(payload.get("list") or {}).get(lang),
         list_error=payload.get("list_error"),
         is_stale=stale,
+    )
+
+
+def vendor_batches(session: Session, vendor_id: int, limit: int = 10) -> list[ImportBatch]:
+    """The vendor's latest sub-processor imports, newest first."""
+    return list(
+        session.scalars(
+            select(ImportBatch)
+            .where(ImportBatch.kind == ImportKind.SUBPROCESSORS, ImportBatch.vendor_id == vendor_id)
+            .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+            .limit(limit)
+        )
     )

@@ -542,7 +542,7 @@ def diff(listed: Sequence[Listed], current: Sequence[Current], third_countries: 
         }
         entry = Entry(
             CHANGED,
-            item.name,
+            now.name,  # as the register spells it: the list's spelling matched it
             row=item.row,
             sub_processor_id=now.id,
             countries_before=list(now.countries),

@@ -49,7 +49,7 @@ def test_dry_run_prints_the_difference_and_changes_nothing(
     assert "  + Zendesk Inc.: United States [new third country]" in lines
     assert "      Transfer mechanism: Data Privacy Framework" in lines
     assert "  - Twilio Ireland Limited: Sweden" in lines
-    assert "  ~ Microsoft Ireland Operations Limited: +India [new third country]" in lines
+    assert "  ~ Microsoft Ireland Operations Ltd: +India [new third country]" in lines
     assert "New third countries: India, United States" in lines
     assert "Affected systems (verdict now -> after the import):" in lines
     assert " ! Momentum: EU/EEA -> No basis (Acceptable -> Not acceptable)" in lines, result.output

@@ -58,12 +58,12 @@ def test_preview_shows_added_removed_changed_and_unchanged(app: Flask, world: di
         shown = services.show(db.session, batch, "en")
         by_name = {e.name: e for e in shown.diff.entries}
         assert {name: e.kind for name, e in by_name.items()} == {
-            "Microsoft Ireland Operations Limited": "changed",
+            "Microsoft Ireland Operations Ltd": "changed",
             "Amazon Web Services EMEA SARL": "unchanged",
             "Zendesk Inc.": "added",
             "Twilio Ireland Limited": "removed",
         }
-        microsoft = by_name["Microsoft Ireland Operations Limited"]
+        microsoft = by_name["Microsoft Ireland Operations Ltd"]
         assert microsoft.sub_processor_id == world["microsoft"]
         assert microsoft.countries_added == ["IN"] and microsoft.countries_removed == []
         assert microsoft.new_third == ["IN"]
