@@ -46,7 +46,8 @@ def fold(text: str) -> str:
             out.append(char)
             continue
         out.extend(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    return "".join(out)
+    # Compatibility forms decompose to capitals too ("𝕬" -> "A").
+    return "".join(out).casefold()
 
 
 def normalise(name: str) -> str:

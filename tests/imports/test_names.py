@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskreg.imports.names import normalise
@@ -88,6 +88,7 @@ def test_different_names_stay_different(a: str, b: str) -> None:
 def test_danish_letters_kept_and_other_accents_folded() -> None:
     assert normalise("Ørsted Å Æble A/S") == "ørsted å æble"
     assert normalise("Müller Straße GmbH") == "muller strasse"
+    assert normalise("𝕬𝖈𝖒𝖊 Inc.") == normalise("ACME") == "acme"
 
 
 def test_legal_forms_only_at_the_end_and_never_the_whole_name() -> None:
@@ -99,6 +100,7 @@ def test_legal_forms_only_at_the_end_and_never_the_whole_name() -> None:
     assert normalise("  ...  ") == ""
 
 
+@settings(max_examples=1000)
 @given(st.text(max_size=80))
 def test_normalising_twice_changes_nothing(name: str) -> None:
     once = normalise(name)
