@@ -20,6 +20,8 @@ from riskreg.vendors.models import SubProcessor, Vendor
 class ImportBatch(Base):
     __tablename__ = "import_batch"
     __audited__ = True
+    # The parsed file can be large; the log keeps the batch's kind, state, source and counts.
+    __audit_exclude__ = frozenset({"payload"})
 
     id: Mapped[intpk]
     kind: Mapped[ImportKind] = mapped_column(enum_type(ImportKind), index=True)
