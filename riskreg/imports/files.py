@@ -246,7 +246,25 @@ def _build(table: Table, rows: Sequence[tuple[int, Sequence[str]]], limits: Limi
     if len(body) > limits.max_rows:
         raise ImportRefused.single(N_("The file has more than %(n)s rows."), n=limits.max_rows)
     built = []
+    problems = []
     for number, cells in body:
         values = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(clean) if h}
         built.append(Row(number, values))
+        # In a text table more cells than headers means a value was cut at an unquoted delimiter ("Zoom
+        # Video Communications, Inc."), which shifts the cells after it: refuse rather than read them wrongly.
+        # A workbook's (or a pasted spreadsheet's) cells cannot shift; values beside its table are notes
+        # and are left out.
+        if table.delimiter is not None and _filled(cells[len(clean) :]):
+            problems.append(
+                Problem(
+                    N_(
+                        "The row has %(cells)s cells but the header names %(columns)s columns: put a value "
+                        "holding the delimiter (%(delimiter)s) in double quotes."
+                    ),
+                    {"cells": len(cells), "columns": len(clean), "delimiter": table.delimiter},
+                    row=number,
+                )
+            )
+    if problems:
+        raise ImportRefused(problems)
     return Table(clean, built, table.kind, table.encoding, table.delimiter)
