@@ -174,7 +174,7 @@ def preview(
         vendor=vendor,
         created_by_id=user.id if user is not None else None,
         payload={},
-        summary=result.counts(),
+        summary={**result.counts(), "rows": len(table.rows)},
     )
     session.add(batch)
     # The batch row opens the transaction, so that the savepoint below is nested in it on every database.

@@ -72,7 +72,14 @@ def test_preview_shows_added_removed_changed_and_unchanged(app: Flask, world: di
         assert by_name["Twilio Ireland Limited"].countries_before == ["SE"]
         # India and the USA are outside the EU/EEA and no current sub-processor of the vendor is there.
         assert shown.diff.new_third == ["IN", "US"]
-        assert batch.summary == {"added": 1, "removed": 1, "changed": 1, "unchanged": 1, "new_third": 2}
+        assert batch.summary == {
+            "added": 1,
+            "removed": 1,
+            "changed": 1,
+            "unchanged": 1,
+            "new_third": 2,
+            "rows": 3,
+        }
         assert batch.state == ImportState.PENDING and not shown.is_stale
 
 
@@ -248,5 +255,12 @@ def test_the_same_list_again_changes_nothing(app: Flask, world: dict[str, int]) 
     with app.app_context():
         services.apply(db.session, _preview(UPDATED, world["vendor"]), None, "en")
         again = _preview(UPDATED, world["vendor"])
-        assert again.summary == {"added": 0, "removed": 0, "changed": 0, "unchanged": 3, "new_third": 0}
+        assert again.summary == {
+            "added": 0,
+            "removed": 0,
+            "changed": 0,
+            "unchanged": 3,
+            "new_third": 0,
+            "rows": 3,
+        }
         assert services.show(db.session, again, "en").systems == []
