@@ -60,10 +60,10 @@ def today() -> dt.date:
 
 
 def read(data: bytes | None, text: str | None, limits: Limits | None = None) -> Table:
-    """The table of an uploaded file, or of a pasted one; ``ImportRefused`` for neither or both."""
-    if data and text and text.strip():
+    """The table of an uploaded file (empty or not) or a pasted one; ``ImportRefused`` for neither or both."""
+    if data is not None and text and text.strip():
         raise ImportRefused.single(N_("Upload a file or paste a table, not both."))
-    if data:
+    if data is not None:
         return read_table(data, limits)
     if text and text.strip():
         return read_text(text, limits)
@@ -338,6 +338,8 @@ def _refuse_unless_pending(batch: ImportBatch, lang: str) -> None:
 
 def apply(session: Session, batch: ImportBatch, user: User | None = None, lang: str = "da") -> ImportBatch:
     """Make the batch's changes in one transaction; a ConflictError if the vendor's list changed since."""
+    # Lock the batch (PostgreSQL) so that two confirmations at the same moment cannot both apply it.
+    session.refresh(batch, with_for_update=True)
     _refuse_unless_pending(batch, lang)
     vendor = batch.vendor
     if vendor is None:  # pragma: no cover - a sub-processor batch always has its vendor

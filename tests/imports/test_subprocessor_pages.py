@@ -148,6 +148,9 @@ def test_file_and_pasted_table_together_or_neither_are_refused(
     )
     assert neither.status_code == 400
     assert "Upload a file or paste a table." in text(neither)
+    empty = _upload(client, world["vendor"], b"")
+    assert empty.status_code == 400
+    assert "The file is empty." in text(empty)
     assert _batches(app) == 0
 
 
