@@ -35,7 +35,7 @@ def _too_large() -> str:
     if not limit:
         return _("The file is too large.")
     megabytes = format_decimal(limit / (1024 * 1024), format="#,##0.###")
-    return _("The file is larger than %(limit)s MB.", limit=megabytes)
+    return _("The file is too large: the limit is %(limit)s MB.", limit=megabytes)
 
 
 def init_app(app: Flask) -> None:
