@@ -260,14 +260,8 @@ def _build(
             return plan, 0  # the session must be rolled back before anything else
         vendor_ids[id(planned)] = vendor.id
 
-    existing_names = {
-        name.lower(): name
-        for name in session.scalars(
-            select(System.name).where(
-                func.lower(System.name).in_([r.system_name.lower() for r in parsed.rows])
-            )
-        )
-    }
+    # All names, lowered in Python: SQL's lower() leaves æ, ø and å alone in SQLite.
+    existing_names = {name.lower(): name for name in session.scalars(select(System.name))}
     built = 0
     for done, row in enumerate(parsed.rows, start=1):
         if progress is not None:
