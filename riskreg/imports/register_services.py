@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -398,6 +398,17 @@ def apply(
         raise DomainError(_("Choose the columns and look at the dry run first."))
     batch_id = batch.id
     table, mapping = batch_table(batch), dict(batch.payload.get("mapping") or {})
+    # Claim the batch first, in this transaction: of two confirmations at once, the second waits for the
+    # first and then finds nothing to claim, instead of importing everything twice.
+    claimed = session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id, ImportBatch.state == ImportState.PENDING)
+        .values(state=ImportState.APPLIED)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        session.rollback()
+        raise DomainError(_("This import was applied or discarded already."))
     parsed, problems = _parse(session, table, mapping, lang)
     built = 0
     plan = Plan(problems=problems)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from riskreg.enums import DataCategory, DataSubject, ImportState, LocationKind, SubjectVolume, SystemStatus
@@ -194,6 +194,16 @@ def test_a_new_mapping_replaces_the_dry_run_and_discard_closes_the_batch(session
     assert batch.summary["systems"] == 1 and register_services.can_apply(batch)
     register_services.discard(session, batch)
     assert batch.state == ImportState.DISCARDED
+    with pytest.raises(DomainError):
+        register_services.apply(session, batch, None, "en")
+    assert counts(session) == (0, 0)
+
+
+def test_a_batch_applied_meanwhile_is_not_applied_twice(app: Flask, session: Session) -> None:
+    batch = preview(session, GOOD)
+    assert batch.state == ImportState.PENDING  # loaded: this copy will not see the other confirmation
+    with db.engine.begin() as other:
+        other.execute(update(ImportBatch).where(ImportBatch.id == batch.id).values(state=ImportState.APPLIED))
     with pytest.raises(DomainError):
         register_services.apply(session, batch, None, "en")
     assert counts(session) == (0, 0)
