@@ -86,6 +86,21 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "decisions.new": DECIDERS,
     "decisions.agendas": ALL,
     "decisions.agenda": ALL,
+    "imports.index": ALL,
+    "imports.register_upload": EDITORS,
+    "imports.register_mapping": EDITORS,
+    "imports.register_batch": ALL,
+    "imports.register_apply": EDITORS,
+    "imports.register_discard": EDITORS,
+    "imports.dpf_upload": EDITORS,
+    "imports.dpf_batch": ALL,
+    "imports.dpf_apply": EDITORS,
+    "imports.dpf_discard": EDITORS,
+    "imports.dpf_review": EDITORS,
+    "imports.subprocessors_upload": EDITORS,
+    "imports.subprocessors_batch": ALL,
+    "imports.subprocessors_apply": EDITORS,
+    "imports.subprocessors_discard": EDITORS,
     "bodies.index": ALL,
     "bodies.new": ADMIN,
     "bodies.edit": ADMIN,
@@ -102,7 +117,15 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
     from riskreg.bodies.models import ApprovalBody
     from riskreg.countries.models import CountryList
     from riskreg.dpia.models import Dpia, Measure, Risk, SuggestionDismissal
-    from riskreg.enums import AuditStatementType, LocationKind, RiskLevel, SupervisionMethod
+    from riskreg.enums import (
+        AuditStatementType,
+        DpfStatus,
+        ImportKind,
+        LocationKind,
+        RiskLevel,
+        SupervisionMethod,
+    )
+    from riskreg.imports.models import DpfReview, ImportBatch
     from riskreg.systems.models import System
     from riskreg.vendors.models import (
         AuditStatement,
@@ -133,7 +156,11 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
         measure = db.session.query(Measure).first()
         assert measure is not None
         dismissal = SuggestionDismissal(system_id=system.id, key="matrix", title="Matrix suggestion")
-        db.session.add_all([dpia, dismissal])
+        batch = ImportBatch(kind=ImportKind.DPF, filename="matrix.csv")
+        review = DpfReview(
+            batch=batch, row_number=2, listed_name="Matrix", listed_status=DpfStatus.ACTIVE, score=90.0
+        )
+        db.session.add_all([dpia, dismissal, batch, review])
         db.session.commit()
         official = db.session.query(CountryList).first()
         assert official is not None
@@ -147,6 +174,8 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
             "supervision_id": supervision.id,
             "body_id": body.id,
             "dpia_id": dpia.id,
+            "batch_id": batch.id,
+            "review_id": review.id,
             "risk_id": risk.id,
             "measure_id": measure.id,
             "dismissal_id": dismissal.id,
