@@ -125,7 +125,7 @@ def test_apply_refuses_a_target_that_is_gone(app: Flask, dpf_register: DpfRegist
         pending.payload = {**pending.payload, "matched": rows}
         db.session.commit()
         before = register_state()
-        with pytest.raises(DomainError, match="no longer in the register"):
+        with pytest.raises(DomainError, match="findes ikke længere i registret"):
             services.apply(db.session, pending, None, ON)
         db.session.remove()
         assert register_state() == before
@@ -145,7 +145,7 @@ def test_confirm_a_near_match(app: Flask, dpf_register: DpfRegister, batch: int)
     with app.app_context():
         pending = db.session.get_one(ImportBatch, batch)
         [review] = pending.reviews
-        with pytest.raises(DomainError, match="Apply the list"):
+        with pytest.raises(DomainError, match="Gennemfør importen af listen"):
             services.decide_review(db.session, review, True, None)
         services.apply(db.session, pending, None, ON)
         services.decide_review(db.session, review, True, None)
@@ -154,7 +154,7 @@ def test_confirm_a_near_match(app: Flask, dpf_register: DpfRegister, batch: int)
         assert dpf_record(salesforce) == (DpfStatus.ACTIVE, "Salesforce, Inc.", dt.date.today())
         review = db.session.get_one(DpfReview, review.id)
         assert review.state == ReviewState.CONFIRMED and review.decided_at is not None
-        with pytest.raises(DomainError, match="already decided"):
+        with pytest.raises(DomainError, match="allerede taget stilling"):
             services.decide_review(db.session, review, False, None)
 
 
