@@ -32,10 +32,9 @@ from riskreg.imports.files import ImportRefused, Problem, Row, Table
 from riskreg.imports.models import ImportBatch
 from riskreg.services import assign
 from riskreg.systems.models import System
-from riskreg.systems.services import _check as check_system
-from riskreg.systems.services import _set_many as set_system_many
+from riskreg.systems.services import check_system, set_classifications
 from riskreg.vendors.models import Vendor
-from riskreg.vendors.services import _check_vendor as check_vendor
+from riskreg.vendors.services import check_vendor
 from riskreg.vocabulary import N_
 
 Progress = Callable[[int], None]
@@ -290,7 +289,9 @@ def _build(
                 )
                 system = System()
                 assign(system, values)
-                set_system_many(session, system, row.departments, row.data_subjects, row.data_categories, [])
+                set_classifications(
+                    session, system, row.departments, row.data_subjects, row.data_categories, []
+                )
                 session.add(system)
             # Flushed row by row: a department new in one row is found by the next.
             session.flush()

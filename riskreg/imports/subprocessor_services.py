@@ -40,7 +40,7 @@ from riskreg.imports.models import ImportBatch
 from riskreg.imports.names import normalise
 from riskreg.imports.subprocessors import ADDED, CHANGED, REMOVED, Current, Diff, Listed
 from riskreg.services import assign, commit
-from riskreg.subprocessors.services import _check as check_sub_processor
+from riskreg.subprocessors.services import check_sub_processor
 from riskreg.systems.models import System
 from riskreg.systems.services import applies_to
 from riskreg.transfers import engine, tracking

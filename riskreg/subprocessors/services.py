@@ -107,7 +107,7 @@ def _check_systems(session: Session, vendor: Vendor, system_ids: Sequence[int]) 
     return [by_id[i] for i in ids]
 
 
-def _check(
+def check_sub_processor(
     session: Session,
     vendor: Vendor,
     sp: SubProcessor | None,
@@ -163,7 +163,7 @@ def create_sub_processor(
 ) -> SubProcessor:
     """Register a sub-processor of ``vendor`` with its processing and support countries (no systems = all)."""
     cleaned = clean_locations(locations)
-    values = _check(session, vendor, None, values, cleaned)
+    values = check_sub_processor(session, vendor, None, values, cleaned)
     systems = _check_systems(session, vendor, system_ids)
     sp = SubProcessor(vendor=vendor)
     assign(sp, values)
@@ -185,7 +185,7 @@ def update_sub_processor(
     """Change a sub-processor's facts and replace its countries and the systems it is limited to."""
     check_version(session, sp, version)
     cleaned = clean_locations(locations)
-    values = _check(session, sp.vendor, sp, values, cleaned)
+    values = check_sub_processor(session, sp.vendor, sp, values, cleaned)
     systems = _check_systems(session, sp.vendor, system_ids)
     # One flush, so that one audit entry carries every change of this save.
     with session.no_autoflush:

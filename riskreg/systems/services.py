@@ -131,7 +131,7 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _check(session: Session, values: dict[str, Any], system: System | None) -> dict[str, Any]:
+def check_system(session: Session, values: dict[str, Any], system: System | None) -> dict[str, Any]:
     """Validate the domain rules of a system; return the values as they will be stored."""
     unknown = set(values) - set(FIELDS)
     if unknown:
@@ -187,7 +187,7 @@ def _check(session: Session, values: dict[str, Any], system: System | None) -> d
     return values
 
 
-def _set_many(
+def set_classifications(
     session: Session,
     system: System,
     departments: Sequence[str],
@@ -228,12 +228,12 @@ def create_system(
     legal_bases: Sequence[LegalBasis] = (),
 ) -> System:
     """Register a system with its departments and classifications."""
-    values = _check(session, values, None)
+    values = check_system(session, values, None)
     system = System()
     assign(system, values)
     # One flush, so that the audit log gets one entry with every field.
     with session.no_autoflush:
-        _set_many(session, system, departments, data_subjects, data_categories, legal_bases)
+        set_classifications(session, system, departments, data_subjects, data_categories, legal_bases)
         session.add(system)
     commit(session)
     return system
@@ -252,10 +252,10 @@ def update_system(
 ) -> System:
     """Save a system's fields and classifications, refusing a save based on a stale copy."""
     check_version(session, system, version)
-    values = _check(session, values, system)
+    values = check_system(session, values, system)
     with session.no_autoflush:
         assign(system, values)
-        _set_many(session, system, departments, data_subjects, data_categories, legal_bases)
+        set_classifications(session, system, departments, data_subjects, data_categories, legal_bases)
         # A change to the many-valued fields alone writes no system row, so the version would stay and a
         # concurrent save could overwrite it unnoticed; touching the row counts it as a new version.
         if session.is_modified(system):

@@ -113,7 +113,7 @@ def _known_countries(session: Session, codes: Iterable[str]) -> set[str]:
     return set(session.scalars(select(Country.code).where(Country.code.in_(wanted))))
 
 
-def _check_vendor(
+def check_vendor(
     session: Session,
     values: dict[str, Any],
     locations: list[tuple[str, LocationKind]],
@@ -169,7 +169,7 @@ def create_vendor(
 ) -> Vendor:
     """Register a vendor with the countries where it processes data or has support access from."""
     cleaned = clean_locations(locations)
-    values = _check_vendor(session, values, cleaned, None)
+    values = check_vendor(session, values, cleaned, None)
     vendor = Vendor()
     with session.no_autoflush:
         assign(vendor, values)
@@ -189,7 +189,7 @@ def update_vendor(
     """Change a vendor's facts and replace its set of processing and support countries."""
     check_version(session, vendor, version)
     cleaned = clean_locations(locations)
-    values = _check_vendor(session, values, cleaned, vendor)
+    values = check_vendor(session, values, cleaned, vendor)
     # One flush, so that one audit entry carries every change of this save.
     with session.no_autoflush:
         assign(vendor, values)
