@@ -285,7 +285,10 @@ def _build(
         try:
             with session.no_autoflush:
                 values = check_system(
-                    session, {"name": row.system_name, "vendor_id": vendor_id, **row.values}, None
+                    session,
+                    {"name": row.system_name, "vendor_id": vendor_id, **row.values},
+                    None,
+                    past_review=True,
                 )
                 system = System()
                 assign(system, values)

@@ -131,8 +131,14 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def check_system(session: Session, values: dict[str, Any], system: System | None) -> dict[str, Any]:
-    """Validate the domain rules of a system; return the values as they will be stored."""
+def check_system(
+    session: Session, values: dict[str, Any], system: System | None, *, past_review: bool = False
+) -> dict[str, Any]:
+    """Validate the domain rules of a system; return the values as they will be stored.
+
+    ``past_review`` lets a new system's next review lie in the past: an imported register brings reviews that
+    are already overdue, and the front page should say so.
+    """
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise DomainError(_("Unknown fields: %(fields)s", fields=", ".join(sorted(unknown))))
@@ -153,7 +159,7 @@ def check_system(session: Session, values: dict[str, Any], system: System | None
 
     created_on = system.created_at.date() if system is not None and system.created_at else today()
     review = values.get("next_review_on")
-    if review is not None and review < created_on:
+    if review is not None and review < created_on and not past_review:
         raise DomainError(
             _(
                 "The next review cannot be before the system was registered (%(date)s).",

@@ -207,3 +207,17 @@ def test_a_batch_applied_meanwhile_is_not_applied_twice(app: Flask, session: Ses
     with pytest.raises(DomainError):
         register_services.apply(session, batch, None, "en")
     assert counts(session) == (0, 0)
+
+
+def test_an_overdue_review_in_the_spreadsheet_is_imported_and_shows_as_overdue(session: Session) -> None:
+    from riskreg.main.attention import attention
+
+    batch = preview(
+        session,
+        "System,Vendor,Vendor country,Next review\nGammelt ESDH,Arkivsystemer ApS,DK,01-03-2025\n",
+    )
+    assert register_services.batch_problems(batch) == []
+    register_services.apply(session, batch, None, "en")
+    system = session.scalars(select(System).where(System.name == "Gammelt ESDH")).one()
+    assert system.next_review_on == dt.date(2025, 3, 1)
+    assert system in attention(session, dt.date(2026, 11, 25)).reviews_overdue
