@@ -14,6 +14,7 @@ from flask_babel import force_locale
 
 from riskreg.audit import set_actor
 from riskreg.catalogue import translate
+from riskreg.clitools import LANGS
 from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.imports import dpf_services as services
@@ -22,7 +23,6 @@ from riskreg.imports.dpf import MatchResult
 from riskreg.imports.files import DEFAULT_MAX_BYTES, ImportRefused, Limits
 from riskreg.vocabulary import N_
 
-LANGS = click.Choice(["da", "en"])
 ACTOR = "riskreg import dpf"
 #: From this many vendors and sub-processors on, matching shows a progress bar.
 PROGRESS_FROM = 1000

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from riskreg.audit import set_actor
 from riskreg.catalogue import translate
+from riskreg.clitools import LANGS
 from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.imports import register, register_services
@@ -24,8 +25,6 @@ from riskreg.vocabulary import N_
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
-
-LANGS = click.Choice(["da", "en"])
 
 
 def _mapping(table: Table, overrides: Sequence[str], lang: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 
 from riskreg.audit import set_actor
 from riskreg.catalogue import label_in, translate
+from riskreg.clitools import LANGS, iso_date
 from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.imports import subprocessor_services as services
@@ -20,18 +21,8 @@ from riskreg.imports.files import DEFAULT_MAX_BYTES, ImportRefused, Limits, read
 from riskreg.imports.subprocessors import ADDED, CHANGED, REMOVED, UNCHANGED, Entry
 from riskreg.vocabulary import N_
 
-LANGS = click.Choice(["da", "en"])
 ACTOR = "riskreg import subprocessors"
 MARKS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD).") from None
 
 
 def _read(path: Path, limit: int) -> bytes:
@@ -118,7 +109,7 @@ def echo_preview(shown: services.Preview, vendor: str, lang: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the difference; change nothing.")
 @click.option("--source", default="", metavar="TEXT", help="Where the list comes from (a URL or a document).")
-@click.option("--source-date", callback=_date, metavar="YYYY-MM-DD", help="The date of the list.")
+@click.option("--source-date", callback=iso_date, metavar="YYYY-MM-DD", help="The date of the list.")
 @click.option("--lang", type=LANGS, default="da", show_default=True, help="Language of the output.")
 @with_appcontext
 def import_subprocessors(

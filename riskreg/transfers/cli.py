@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from riskreg.catalogue import label_in, translate
+from riskreg.clitools import LANGS, iso_date
 from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.systems.models import System
@@ -19,16 +20,6 @@ from riskreg.transfers import engine
 from riskreg.vocabulary import N_
 
 FORMATS = click.Choice(["table", "json"])
-LANGS = click.Choice(["da", "en"])
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD).") from None
 
 
 def _system_ids(name: str | None, lang: str) -> list[int] | None:
@@ -84,7 +75,7 @@ def _echo_assessments(assessments: Sequence[engine.Assessment], source: engine.L
 
 @click.command("assess")
 @click.option("--system", "system_name", metavar="NAME", help="Only this system (its exact name).")
-@click.option("--as-of", callback=_date, metavar="YYYY-MM-DD", help="Use the list in force on this date.")
+@click.option("--as-of", callback=iso_date, metavar="YYYY-MM-DD", help="Use the list in force on this date.")
 @click.option("--scenario", metavar="NAME", help="Apply a scenario list on top of the official list.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--lang", type=LANGS, default="da", show_default=True, help="Language of the table.")
@@ -126,7 +117,7 @@ def scenario_list() -> None:
 @scenario_group.command("run")
 @click.argument("name")
 @click.option(
-    "--as-of", callback=_date, metavar="YYYY-MM-DD", help="Compare with the list in force on this date."
+    "--as-of", callback=iso_date, metavar="YYYY-MM-DD", help="Compare with the list in force on this date."
 )
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--lang", type=LANGS, default="da", show_default=True, help="Language of the table.")
