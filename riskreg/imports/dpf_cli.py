@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
@@ -20,18 +19,13 @@ from riskreg.extensions import db
 from riskreg.imports import dpf_services as services
 from riskreg.imports.cli import import_group
 from riskreg.imports.dpf import MatchResult
-from riskreg.imports.files import DEFAULT_MAX_BYTES, ImportRefused, Limits
+from riskreg.imports.files import ImportRefused, read_file
+from riskreg.imports.settings import configured_limits
 from riskreg.vocabulary import N_
 
 ACTOR = "riskreg import dpf"
 #: From this many vendors and sub-processors on, matching shows a progress bar.
 PROGRESS_FROM = 1000
-
-
-def _read(path: Path, limit: int) -> bytes:
-    # Read one byte past the limit: enough for read_table to refuse the file, never the whole of a huge one.
-    with path.open("rb") as f:
-        return f.read(limit + 1)
 
 
 @contextmanager
@@ -71,20 +65,16 @@ def import_dpf(file: Path, dry_run: bool, lang: str) -> None:
     """
     session = db.session()
     set_actor(session, None, ACTOR)
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BYTES
-    data = _read(file, limit)
+    limits = configured_limits()
+    data = read_file(file, limits)
     total = len(services.candidates(session))
     try:
         with force_locale(lang), _progress(total, lang) as progress:
             if dry_run:
-                result: MatchResult = services.plan(
-                    session, data, limits=Limits(max_bytes=limit), progress=progress
-                )
+                result: MatchResult = services.plan(session, data, limits=limits, progress=progress)
                 summary = services.summary(result)
             else:
-                batch = services.preview(
-                    session, data, file.name, limits=Limits(max_bytes=limit), progress=progress
-                )
+                batch = services.preview(session, data, file.name, limits=limits, progress=progress)
                 summary = batch.summary
     except ImportRefused as exc:
         click.echo(translate(lang, N_("The list was not imported. Nothing was changed.")), err=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,13 +13,10 @@ from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.imports import dpf_services as services
 from riskreg.imports.dpf_forms import DpfUploadForm, ReviewDecisionForm
-from riskreg.imports.files import DEFAULT_MAX_BYTES, ImportRefused, Limits, Problem
+from riskreg.imports.files import ImportRefused, Problem
 from riskreg.imports.models import ImportBatch
+from riskreg.imports.settings import configured_limits
 from riskreg.imports.views import bp
-
-
-def _limits() -> Limits:
-    return Limits(max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BYTES)
 
 
 def _upload_page(form: DpfUploadForm, problems: list[Problem], status: int) -> tuple[str, int]:
@@ -50,7 +47,7 @@ def dpf_upload():  # type: ignore[no-untyped-def]
                 user_id=current_user.id,
                 source=(form.source.data or "").strip(),
                 source_on=form.source_on.data,
-                limits=_limits(),
+                limits=configured_limits(),
             )
         except ImportRefused as exc:
             problems = exc.problems

@@ -20,6 +20,7 @@ import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from riskreg.catalogue import translate
@@ -117,6 +118,13 @@ def read_table(data: bytes, limits: Limits | None = None) -> Table:
         rows, delimiter = _read_csv(text)
         table = Table([], [], "csv", encoding, delimiter)
     return _build(table, rows, limits)
+
+
+def read_file(path: Path, limits: Limits | None = None) -> bytes:
+    """A file's bytes, but never more than one byte past the limit: enough for ``read_table`` to refuse it."""
+    limits = limits or Limits()
+    with path.open("rb") as f:
+        return f.read(limits.max_bytes + 1)
 
 
 def read_text(text: str, limits: Limits | None = None) -> Table:

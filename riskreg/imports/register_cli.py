@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from riskreg.audit import set_actor
@@ -19,8 +18,9 @@ from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.imports import register, register_services
 from riskreg.imports.cli import import_group
-from riskreg.imports.files import ImportRefused, Limits, Problem, Table, read_table
+from riskreg.imports.files import ImportRefused, Problem, Table, read_file, read_table
 from riskreg.imports.register_services import Progress
+from riskreg.imports.settings import configured_limits
 from riskreg.vocabulary import N_
 
 if TYPE_CHECKING:
@@ -90,8 +90,9 @@ def register_command(file: Path, dry_run: bool, overrides: tuple[str, ...], lang
     """
     session = db.session()
     set_actor(session, None, "riskreg import register")
+    limits = configured_limits()
     try:
-        table = read_table(file.read_bytes(), Limits(max_bytes=current_app.config["MAX_CONTENT_LENGTH"]))
+        table = read_table(read_file(file, limits), limits)
     except ImportRefused as exc:
         _echo_problems(exc.problems, lang)
         raise SystemExit(1) from exc

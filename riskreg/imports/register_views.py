@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -16,9 +16,10 @@ from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.imports import register, register_services
-from riskreg.imports.files import DEFAULT_MAX_BYTES, ImportRefused, Limits, Problem, read_table
+from riskreg.imports.files import ImportRefused, Problem, read_table
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.register_forms import MappingForm, RegisterUploadForm, mapping_form
+from riskreg.imports.settings import configured_limits
 from riskreg.imports.views import bp
 
 #: The most planned systems the dry-run page lists (the counts cover them all).
@@ -65,10 +66,6 @@ def index():  # type: ignore[no-untyped-def]
 # --- the register import ------------------------------------------------------------------------------------
 
 
-def _limits() -> Limits:
-    return Limits(max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BYTES)
-
-
 def _load_batch(batch_id: int) -> ImportBatch:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.kind != ImportKind.REGISTER:
@@ -84,7 +81,7 @@ def register_upload():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            table = read_table(upload.read(), _limits())
+            table = read_table(upload.read(), configured_limits())
         except ImportRefused as exc:
             problems = exc.problems
         else:

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
@@ -17,18 +16,13 @@ from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.imports import subprocessor_services as services
 from riskreg.imports.cli import import_group
-from riskreg.imports.files import DEFAULT_MAX_BYTES, ImportRefused, Limits, read_table
+from riskreg.imports.files import ImportRefused, read_file, read_table
+from riskreg.imports.settings import configured_limits
 from riskreg.imports.subprocessors import ADDED, CHANGED, REMOVED, UNCHANGED, Entry
 from riskreg.vocabulary import N_
 
 ACTOR = "riskreg import subprocessors"
 MARKS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
-
-
-def _read(path: Path, limit: int) -> bytes:
-    # One byte past the limit is enough for read_table to refuse the file, never the whole of a huge one.
-    with path.open("rb") as f:
-        return f.read(limit + 1)
 
 
 def _country(shown: services.Preview, code: str, new_third: list[str], lang: str) -> str:
@@ -135,10 +129,10 @@ def import_subprocessors(
         click.echo(translate(lang, msgid, name=vendor_name), err=True)
         raise SystemExit(1)
     vendor = vendors[0]
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BYTES
+    limits = configured_limits()
     try:
         with force_locale(lang):
-            table = read_table(_read(file, limit), Limits(max_bytes=limit))
+            table = read_table(read_file(file, limits), limits)
             batch = services.preview(
                 session, vendor, table, source, source_date, file.name, lang, commit_batch=not dry_run
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -12,15 +12,12 @@ from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.imports import subprocessor_services as services
-from riskreg.imports.files import DEFAULT_MAX_BYTES, ImportRefused, Limits, Problem
+from riskreg.imports.files import ImportRefused, Problem
 from riskreg.imports.models import ImportBatch
+from riskreg.imports.settings import configured_limits
 from riskreg.imports.subprocessor_forms import SubProcessorUploadForm
 from riskreg.imports.views import bp
 from riskreg.vendors.models import Vendor
-
-
-def _limits() -> Limits:
-    return Limits(max_bytes=current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_BYTES)
 
 
 def _vendor(vendor_id: int) -> Vendor:
@@ -46,7 +43,7 @@ def subprocessors_upload(vendor_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            table = services.read(upload.read() if upload else None, form.text.data, _limits())
+            table = services.read(upload.read() if upload else None, form.text.data, configured_limits())
             batch = services.preview(
                 db.session(),
                 vendor,
