@@ -1,10 +1,10 @@
 """Cell values, sheet titles and file names that are safe to put in a workbook a user downloads.
 
-User text must reach Excel and LibreOffice as text, shown as typed, and never as a formula. openpyxl
-alone is not enough: it turns any string starting with ``=`` into a formula and ``#N/A`` and friends
-into error values, and even a string cell starting with ``+``, ``-`` or ``@`` becomes a formula when
-a user opens it for editing and presses Enter. Forcing the string type and setting the cell style's
-``quotePrefix`` (what Excel records when someone types a leading apostrophe) covers both.
+User text must reach Excel and LibreOffice as text, shown as typed, and never as a formula. Writing it
+as a string is not enough: a string cell starting with ``+``, ``-`` or ``@`` becomes a formula when a
+user opens it for editing and presses Enter, and ``#N/A`` typed in becomes an error value. So text that
+could read as either also gets the cell style's ``quotePrefix`` (what Excel records when someone types a
+leading apostrophe); ``riskreg.exports.xlsx.Sheet.put`` does both.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ import re
 import unicodedata
 from typing import Any, overload
 
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, TYPE_STRING, Cell, WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+# Characters XML 1.0 cannot hold: control characters but tab, LF and CR, lone surrogates, U+FFFE/U+FFFF.
+ILLEGAL_CHARACTERS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Error values Excel recognises when they are typed into a cell.
+ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+
 
 # The characters the OWASP "CSV injection" advice lists; a cell starting with one is quote-prefixed.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,7 +46,7 @@ def safe_value(value: Any) -> Any: ...
 def safe_value(value: Any) -> Any:
     """Return user text fit for a cell; numbers, dates, None and other values pass through unchanged.
 
-    Characters XML cannot hold are dropped instead of making openpyxl raise. Line breaks become
+    Characters XML cannot hold are dropped instead of making the writer fail. Line breaks become
     ``\\n``, which is Excel's own line break in a cell: a bare CR cannot survive anyway, because
     every XML reader (Excel, LibreOffice, openpyxl) turns it into LF (XML 1.0, section 2.11).
     """
@@ -59,31 +62,6 @@ def needs_quote_prefix(value: object) -> bool:
     value = safe_value(value)
     # An error code typed into a cell ("#N/A") becomes an error value, not text.
     return isinstance(value, str) and (value.startswith(_QUOTED_STARTS) or value in ERROR_CODES)
-
-
-def set_text(cell: Cell, value: Any) -> Cell:
-    """Put a user's value in a cell of a normal worksheet, text kept as text; return the cell."""
-    cell.value = safe_value(value)
-    _force_text(cell)
-    return cell
-
-
-def text_cell(ws: WriteOnlyWorksheet, value: Any) -> Cell:
-    """Return a write-only cell holding a user's value, text kept as text, for ``ws.append``."""
-    cell = WriteOnlyCell(ws, safe_value(value))
-    _force_text(cell)
-    return cell
-
-
-def _force_text(cell: Cell) -> None:
-    quote = False
-    if isinstance(cell.value, str):
-        # openpyxl guessed 'f' for "=…" and 'e' for "#N/A"; user text is always a string.
-        cell.data_type = TYPE_STRING
-        quote = needs_quote_prefix(cell.value)
-    # Only touch the style when there is something to set or clear: a styled write-only cell costs more.
-    if quote or cell.quotePrefix:
-        cell.quotePrefix = quote
 
 
 def _utf16_len(text: str) -> int:
