@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from riskreg.dpia.decision_views import bp as decisions_bp
     from riskreg.dpia.measure_views import bp as measures_bp
     from riskreg.dpia.views import bp as dpia_bp
+    from riskreg.exports.views import bp as exports_bp
     from riskreg.history.views import bp as history_bp
     from riskreg.imports.views import register_routes as import_routes
     from riskreg.main.views import bp as main_bp
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         decisions_bp,
         bodies_bp,
         history_bp,
+        exports_bp,
         import_routes(),
     ):
         app.register_blueprint(bp)

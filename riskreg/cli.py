@@ -117,6 +117,7 @@ def user_create(email: str, role: str, password: str | None, name: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from riskreg.exports.cli import export_group
     from riskreg.imports.cli import commands as import_commands
     from riskreg.transfers.cli import assess_command, scenario_group
 
@@ -125,6 +126,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(user_group)
     app.cli.add_command(assess_command)
     app.cli.add_command(scenario_group)
+    app.cli.add_command(export_group)
     try:
         from riskreg.demo.cli import demo_command
     except ImportError:  # the demo package is optional in trimmed deployments

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from sqlalchemy.sql import ColumnElement
@@ -38,3 +38,9 @@ def like_pattern(term: str) -> str:
     """A LIKE pattern that matches ``term`` literally (bound as a parameter, never spliced into SQL)."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def export_urls(endpoint: str, **values: object) -> dict[str, str]:
+    """The download link of a workbook in each language, carrying the page's query string (page dropped)."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "lang")}
+    return {lang: url_for(endpoint, **values, **args, lang=lang) for lang in ("da", "en")}

@@ -19,6 +19,7 @@ from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.forms import form_status, select_choices, show_error
 from riskreg.i18n import current_language
+from riskreg.listing import export_urls
 from riskreg.systems.models import System
 
 bp = Blueprint("dpia", __name__)
@@ -53,7 +54,12 @@ def view(system_id: int):  # type: ignore[no-untyped-def]
     lang = current_language()
     session = db.session()
     all_versions = services.versions(session, system_id)
-    context: dict[str, Any] = {"s": system, "versions": all_versions, "lang": lang}
+    context: dict[str, Any] = {
+        "s": system,
+        "versions": all_versions,
+        "lang": lang,
+        "downloads": export_urls("exports.dpia", system_id=system.id),
+    }
     if not all_versions:
         return render_template("dpia/view.html", dpia=None, **context)
     newest = all_versions[0]

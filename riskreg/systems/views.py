@@ -23,7 +23,7 @@ from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.forms import country_choices, select_choices, show_error
 from riskreg.i18n import current_language
-from riskreg.listing import paginate, sort_key
+from riskreg.listing import export_urls, paginate, sort_key
 from riskreg.systems import assessment, services
 from riskreg.systems.forms import SystemForm
 from riskreg.systems.models import System
@@ -53,12 +53,10 @@ def _source_choice(lang: str) -> assessment.SourceChoice:
     return choice
 
 
-@bp.route("/")
-@requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
-    engine.ensure_current(db.session())
+def register_filter() -> services.SystemFilter:
+    """The register page's filters from the query string (the Excel download reads the same ones)."""
     status = request.args.get("status", "")
-    flt = services.SystemFilter(
+    return services.SystemFilter(
         q=request.args.get("q", "").strip(),
         status=SystemStatus(status) if status in SystemStatus._value2member_map_ else None,
         department_id=_int_arg("department"),
@@ -68,6 +66,13 @@ def index():  # type: ignore[no-untyped-def]
         verdict=_enum_arg("verdict", TransferClass),
         outcome=_enum_arg("outcome", Outcome),
     )
+
+
+@bp.route("/")
+@requires(Permission.READ)
+def index():  # type: ignore[no-untyped-def]
+    engine.ensure_current(db.session())
+    flt = register_filter()
     choice = _source_choice(current_language())
     # Today's official list: the stored verdicts; another date or a scenario: computed now.
     source = choice.source if choice.is_computed else None
@@ -89,6 +94,7 @@ def index():  # type: ignore[no-untyped-def]
         classes=list(TransferClass),
         outcomes=list(Outcome),
         lang=current_language(),
+        downloads=export_urls("exports.register"),
     )
 
 
@@ -99,7 +105,13 @@ def view(system_id: int):  # type: ignore[no-untyped-def]
     picture = services.system_picture(db.session(), system_id, lang)
     if picture is None:
         abort(404)
-    return render_template("systems/view.html", p=picture, s=picture.system, lang=lang)
+    return render_template(
+        "systems/view.html",
+        p=picture,
+        s=picture.system,
+        lang=lang,
+        downloads=export_urls("exports.dpia", system_id=system_id),
+    )
 
 
 @bp.route("/<int:system_id>/transfers")

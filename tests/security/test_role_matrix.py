@@ -61,6 +61,8 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "systems.edit": EDITORS,
     "systems.archive": EDITORS,
     "systems.transfers": ALL,
+    "exports.dpia": ALL,
+    "exports.register": ALL,
     "countries.index": ALL,
     "countries.list_view": ALL,
     "countries.exposure": ALL,
