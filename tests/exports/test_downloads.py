@@ -158,6 +158,8 @@ def test_cli_exports_a_dpia_workbook(demo: Flask, tmp_path: Path) -> None:
 
 
 def test_cli_unknown_system_names_near_misses_and_writes_nothing(demo: Flask, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "out"  # the test's database lives in tmp_path itself
+    tmp_path.mkdir()
     out = tmp_path / "x.xlsx"
     result = invoke(demo, "export", "dpia", "--system", "Canva via Skoletub", "-o", str(out), "--lang", "en")
     assert result.exit_code == 1
@@ -167,6 +169,8 @@ def test_cli_unknown_system_names_near_misses_and_writes_nothing(demo: Flask, tm
 
 
 def test_cli_unknown_dpia_version_is_refused(demo: Flask, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
     result = invoke(
         demo, "export", "dpia", "--system", CANVA, "--version", "42", "-o", str(tmp_path / "c.xlsx")
     )
