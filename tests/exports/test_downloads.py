@@ -38,7 +38,9 @@ def system_id(app: Flask, name: str) -> int:
 def workbook(response: Any) -> openpyxl.Workbook:
     assert response.status_code == 200, response.status_code
     assert response.mimetype == XLSX
-    return openpyxl.load_workbook(io.BytesIO(response.data))
+    data = response.data
+    response.close()  # a WSGI server closes the response, and with it the temporary file
+    return openpyxl.load_workbook(io.BytesIO(data))
 
 
 def download_name(response: Any) -> str:
