@@ -13,6 +13,7 @@ prefix a leading apostrophe would give. Dates are dates, numbers are numbers, en
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,12 +25,36 @@ from xlsxwriter.worksheet import Worksheet
 
 from riskreg.catalogue import label_in, translate
 from riskreg.enums import RiskLevel
-from riskreg.exports.cells import needs_quote_prefix, safe_value, unique_sheet_title
+from riskreg.exports.cells import (
+    ERROR_CODES,
+    FORMULA_STARTS,
+    ILLEGAL_CHARACTERS_RE,
+    needs_quote_prefix,
+    safe_value,
+    unique_sheet_title,
+)
 from riskreg.vocabulary import N_
 
 #: Excel keeps at most this many characters in a cell.
 CELL_TEXT_MAX = 32767
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: Text ``safe_value`` would change: a character XML cannot hold, or a CR.
+_CHANGED_BY_SAFE_VALUE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|\r")
+#: First characters that make safe text quote-prefixed (as ``needs_quote_prefix``: after it, a CR is an LF).
+_QUOTED_FIRST = frozenset((*FORMULA_STARTS, "\n"))
+
+
+def _is_plain_text(value: str) -> bool:
+    """Text ``Sheet.put`` writes as it is: unchanged by ``safe_value``, short enough, never quote-prefixed."""
+    return (
+        value != ""
+        and value[0] not in _QUOTED_FIRST
+        and value[0] != "#"
+        and len(value) <= CELL_TEXT_MAX
+        and not _CHANGED_BY_SAFE_VALUE.search(value)
+    )
+
 
 #: Excel number formats for dates, as the pages show them (see ``catalogue.DATE_PATTERNS``).
 DATE_FORMATS = {"da": "dd-mm-yyyy", "en": "d mmm yyyy"}
@@ -44,9 +69,16 @@ LEVEL_COLOURS: dict[RiskLevel, tuple[str, str]] = {
 }
 
 _BASE = {"valign": "top", "font_name": "Calibri", "font_size": 11}
+PLAIN = "plain"
+#: How many distinct plain texts a sheet remembers (see ``Sheet.append``).
+_PLAIN_TEXTS_KEPT = 20_000
+#: Styles in which an empty cell is not written at all.
+_NOTHING_WHEN_EMPTY = frozenset({"text", PLAIN})
 #: Named cell styles; builders ask for them by name.
 STYLES: dict[str, dict[str, Any]] = {
     "text": {},
+    # Excel's own cell style (no format written): single-line cells of a long table, where it saves time.
+    "plain": {},
     "wrap": {"text_wrap": True},
     "number": {"align": "center"},
     "date": {"align": "left"},  # num_format is set per language
@@ -102,7 +134,7 @@ class Book:
         key = (name, quote)
         found = self._formats.get(key)
         if found is None:
-            props = {**_BASE, **STYLES[name]}
+            props = {**(_BASE if name != PLAIN else {}), **STYLES[name]}
             if name == "date":
                 props["num_format"] = DATE_FORMATS.get(self.lang, DATE_FORMATS["en"])
             elif name == "datetime":
@@ -146,6 +178,12 @@ class Sheet:
         self.columns = list(columns)
         self.row = 0
         self.header_row: int | None = None
+        self._styles = [c.style for c in self.columns]
+        self._formats: dict[str, Format | None] = {}
+        self._column_formats: list[Format | None] | None = None
+        # Text seen to need no change or quote prefix (a long table repeats names and labels): a set look-up
+        # instead of the checks. Bounded, so memory stays flat however many rows there are.
+        self._plain_texts: set[str] = set()
         for i, column in enumerate(self.columns):
             ws.set_column(i, i, column.width)
 
@@ -155,9 +193,27 @@ class Sheet:
 
     def put(self, row: int, col: int, value: Any, style: str = "text") -> None:
         """Write one value: text as text (quote-prefixed when it could read as a formula), dates as dates."""
+        kind = type(value)
+        # The common cases first, without the general path's checks (``append`` writes every cell here).
+        if kind is str and value:
+            text = safe_value(value) if _CHANGED_BY_SAFE_VALUE.search(value) else value
+            if len(text) > CELL_TEXT_MAX:
+                text = text[:CELL_TEXT_MAX]
+            first = text[:1]
+            if first in _QUOTED_FIRST or (first == "#" and text in ERROR_CODES):
+                self.ws.write_string(row, col, text, self.book.style(style, quote=True))
+            else:
+                self.ws.write_string(row, col, text, self._format(style))
+            return
+        if kind is int or kind is float:
+            self.ws.write_number(row, col, value, self._format(style))
+            return
+        if kind is dt.date:
+            self.ws.write_datetime(row, col, value, self._format("date"))
+            return
         ws = self.ws
         if value is None or value == "":
-            if style != "text":
+            if style not in _NOTHING_WHEN_EMPTY:
                 ws.write_blank(row, col, None, self.book.style(style))
             return
         if isinstance(value, bool):
@@ -166,15 +222,29 @@ class Sheet:
             value = label_in(self.book.lang, value)
         if isinstance(value, str):
             text = safe_value(value)[:CELL_TEXT_MAX]
-            ws.write_string(row, col, text, self.book.style(style, quote=needs_quote_prefix(text)))
+            if needs_quote_prefix(text):
+                ws.write_string(row, col, text, self.book.style(style, quote=True))
+            else:
+                ws.write_string(row, col, text, self._format(style))
         elif isinstance(value, dt.datetime):
             ws.write_datetime(row, col, value, self.book.style("datetime"))
         elif isinstance(value, dt.date):
             ws.write_datetime(row, col, value, self.book.style("date"))
         elif isinstance(value, int | float):
-            ws.write_number(row, col, value, self.book.style(style))
+            ws.write_number(row, col, value, self._format(style))
         else:
             raise TypeError(f"cannot write {type(value).__name__} to a workbook")
+
+    def _format(self, style: str) -> Format | None:
+        """The unquoted format of a style, cached on the sheet (one dictionary look-up per cell).
+
+        None for ``plain``: the cell gets no format at all, which XlsxWriter writes fastest.
+        """
+        try:
+            return self._formats[style]
+        except KeyError:
+            found = self._formats[style] = None if style == PLAIN else self.book.style(style)
+            return found
 
     def formula(self, row: int, col: int, formula: str, style: str = "number", value: Any = None) -> None:
         """A formula we wrote (never user text); ``value`` is the cached result shown before recalculation."""
@@ -183,11 +253,39 @@ class Sheet:
     def append(self, values: Sequence[Any], styles: Sequence[str | None] | None = None) -> int:
         """Write a row at the cursor, each value in its column's style unless ``styles`` says otherwise."""
         row = self.row
-        for col, value in enumerate(values):
-            style = styles[col] if styles is not None and col < len(styles) else None
-            if style is None:
-                style = self.columns[col].style if col < len(self.columns) else "text"
-            self.put(row, col, value, style)
+        put = self.put
+        defaults = self._styles
+        if styles is None and len(values) <= len(defaults):
+            # The hot path of a long table: plain text that needs no change is written here, the rest by put.
+            write_string = self.ws.write_string
+            formats = self._column_formats
+            if formats is None:
+                formats = self._column_formats = [self._format(style) for style in defaults]
+            plain = self._plain_texts
+            for col, value in enumerate(values):
+                if value is None:
+                    if defaults[col] not in _NOTHING_WHEN_EMPTY:
+                        put(row, col, value, defaults[col])
+                # The type first: a StrEnum member equals its value, but it is written as its label.
+                elif type(value) is not str:
+                    put(row, col, value, defaults[col])
+                elif value in plain:
+                    write_string(row, col, value, formats[col])
+                elif _is_plain_text(value):
+                    write_string(row, col, value, formats[col])
+                    if len(plain) < _PLAIN_TEXTS_KEPT:
+                        plain.add(value)
+                else:
+                    put(row, col, value, defaults[col])
+        elif styles is None:
+            for col, value in enumerate(values):
+                put(row, col, value, defaults[col] if col < len(defaults) else "text")
+        else:
+            for col, value in enumerate(values):
+                style = styles[col] if col < len(styles) else None
+                if style is None:
+                    style = defaults[col] if col < len(defaults) else "text"
+                put(row, col, value, style)
         self.row += 1
         return row
 

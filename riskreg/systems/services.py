@@ -372,23 +372,8 @@ def _filtered(stmt: Select[Any], flt: SystemFilter, verdicts: FromClause) -> Sel
     return stmt
 
 
-def system_list_query(flt: SystemFilter, sort: str, source: engine.ListSource | None = None) -> Select[Any]:
-    """The systems matching ``flt`` in ``sort`` order, with what the list shows eager-loaded.
-
-    Verdicts are the stored ones when ``source`` is None, else computed under ``source``; a system with no
-    verdict row matches no verdict or outcome filter and sorts last by verdict.
-    """
-    verdicts = list_verdicts(source)
-    stmt = _filtered(
-        select(System)
-        .join(System.vendor)
-        .outerjoin(verdicts, verdicts.c.system_id == System.id)
-        .options(selectinload(System.vendor), selectinload(System.departments)),
-        flt,
-        verdicts,
-    )
-    if flt.verdict is not None:
-        stmt = stmt.where(verdicts.c.verdict == flt.verdict.value)
+def _list_order(sort: str, verdicts: FromClause) -> list[Any]:
+    """The ORDER BY of the register list for ``sort`` (a leading '-' sorts descending)."""
     sorts = {
         **SORTS,
         "verdict": verdicts.c.severity,
@@ -397,7 +382,87 @@ def system_list_query(flt: SystemFilter, sort: str, source: engine.ListSource | 
     column = sorts[sort.lstrip("-")]
     order = column.desc() if sort.startswith("-") else column.asc()
     # Systems without a review date go last either way (SQLite and PostgreSQL disagree otherwise).
-    return stmt.order_by(order.nulls_last(), System.name, System.id)
+    return [order.nulls_last(), System.name, System.id]
+
+
+def _listed(stmt: Select[Any], flt: SystemFilter, verdicts: FromClause) -> Select[Any]:
+    """``stmt`` narrowed by every filter of the list, the verdict too."""
+    stmt = _filtered(stmt, flt, verdicts)
+    if flt.verdict is not None:
+        stmt = stmt.where(verdicts.c.verdict == flt.verdict.value)
+    return stmt
+
+
+def system_list_query(flt: SystemFilter, sort: str, source: engine.ListSource | None = None) -> Select[Any]:
+    """The systems matching ``flt`` in ``sort`` order, with what the list shows eager-loaded.
+
+    Verdicts are the stored ones when ``source`` is None, else computed under ``source``; a system with no
+    verdict row matches no verdict or outcome filter and sorts last by verdict.
+    """
+    verdicts = list_verdicts(source)
+    stmt = _listed(
+        select(System)
+        .join(System.vendor)
+        .outerjoin(verdicts, verdicts.c.system_id == System.id)
+        .options(selectinload(System.vendor), selectinload(System.departments)),
+        flt,
+        verdicts,
+    )
+    return stmt.order_by(*_list_order(sort, verdicts))
+
+
+def system_list_rows(flt: SystemFilter, sort: str, source: engine.ListSource | None = None) -> Select[Any]:
+    """The rows of ``system_list_query`` as plain columns, for streaming (no ORM object per system).
+
+    Columns: ``system_id``, ``name``, ``journal_number``, ``status``, ``next_review_on``, ``is_archived``,
+    ``vendor_id``, ``vendor_name`` and the verdict row's ``verdict``, ``exposure``, ``tia_missing``,
+    ``outcome``, ``transfer_count`` (NULL for a system without one). Same filters, same order; callers may
+    join more to ``System`` and add columns.
+    """
+    verdicts = list_verdicts(source)
+    stmt = _listed(
+        select(
+            System.id.label("system_id"),
+            System.name,
+            System.journal_number,
+            System.status,
+            System.next_review_on,
+            System.is_archived,
+            System.vendor_id,
+            Vendor.name.label("vendor_name"),
+            verdicts.c.verdict,
+            verdicts.c.exposure,
+            verdicts.c.tia_missing,
+            verdicts.c.outcome,
+            verdicts.c.transfer_count,
+        )
+        .select_from(System)
+        .join(System.vendor)
+        .outerjoin(verdicts, verdicts.c.system_id == System.id),
+        flt,
+        verdicts,
+    )
+    return stmt.order_by(*_list_order(sort, verdicts))
+
+
+def system_list_ids(
+    flt: SystemFilter, source: engine.ListSource | None = None, *, sort: str | None = None
+) -> Select[Any]:
+    """``system_id`` of each system the list shows; with ``sort``, its ``position`` in that order (1, 2, ...).
+
+    The verdicts are joined only when a filter or the sort reads them, so this is cheap as a subquery: its
+    ``system_id`` column can be the systems ``engine.transfer_rows`` classifies.
+    """
+    verdicts = list_verdicts(source)
+    stmt = select(System.id.label("system_id")).select_from(System).join(System.vendor)
+    by_verdict = sort is not None and sort.lstrip("-") in VERDICT_SORTS
+    if flt.verdict is not None or flt.outcome is not None or by_verdict:
+        stmt = stmt.outerjoin(verdicts, verdicts.c.system_id == System.id)
+    stmt = _listed(stmt, flt, verdicts)
+    if sort is None:
+        return stmt
+    position = func.row_number().over(order_by=_list_order(sort, verdicts))
+    return stmt.add_columns(position.label("position"))
 
 
 def verdict_counts(

@@ -70,6 +70,8 @@ from riskreg.vocabulary import N_
 STATE_ID = 1
 #: The vendor's own rows have no sub-processor; typed, or PostgreSQL cannot match it in the UNION.
 NO_SUB_PROCESSOR = cast(null(), Integer)
+#: The systems a query covers: ids, a SELECT of one column of ids (run in the database), or None for all.
+SystemIds = Sequence[int] | Select[Any] | None
 
 
 def today() -> dt.date:
@@ -249,7 +251,7 @@ def _recipient_locations() -> FromClause:
     return union_all(by_vendor, by_sub).subquery("recipient_location")
 
 
-def _system_recipients(system_ids: Sequence[int] | None) -> FromClause:
+def _system_recipients(system_ids: SystemIds) -> FromClause:
     """Which recipients serve which system: its vendor, and each live sub-processor that applies to it."""
     by_vendor = select(System.id.label("system_id"), (-System.vendor_id).label("recipient_key"))
     by_sub = select(System.id, SubProcessor.id).select_from(
@@ -338,7 +340,7 @@ def _facts(source: ListSource, serving: FromClause | None) -> tuple[Select[Any],
     return stmt, rl, facts
 
 
-def transfer_rows(source: ListSource, system_ids: Sequence[int] | None = None) -> Select[Any]:
+def transfer_rows(source: ListSource, system_ids: SystemIds = None) -> Select[Any]:
     """Every transfer (system x recipient x country) with its facts, rule, class and severity, in one query.
 
     Each recipient location is classified once; the systems it serves share the result.
@@ -357,7 +359,63 @@ def transfer_rows(source: ListSource, system_ids: Sequence[int] | None = None) -
     )
 
 
-def _per_system(source: ListSource, system_ids: Sequence[int] | None) -> FromClause:
+def listed_transfers(source: ListSource | None, system_ids: SystemIds = None) -> Select[Any]:
+    """``transfer_rows``, or without a list to classify against the same transfers unclassified.
+
+    Unclassified rows have the same columns with ``status``, ``rule``, ``klass`` and ``severity`` NULL.
+    """
+    if source is not None:
+        return transfer_rows(source, system_ids)
+    serving = _system_recipients(system_ids)
+    rl = _recipient_locations()
+    nothing = cast(null(), Integer)
+    return (
+        select(
+            serving.c.system_id,
+            *rl.c,
+            null().label("status"),
+            null().label("rule"),
+            null().label("klass"),
+            nothing.label("severity"),
+        )
+        .select_from(serving)
+        .join(rl, rl.c.recipient_key == serving.c.recipient_key)
+    )
+
+
+def classified_locations(source: ListSource | None, system_ids: SystemIds = None) -> Select[Any]:
+    """Each location of the recipients serving ``system_ids`` once, with its ``rule`` (NULL without a list).
+
+    The columns of ``transfer_rows`` but ``system_id``, ``status``, ``klass`` and ``severity``: a transfer's
+    class and reason depend on its recipient location only, so a long listing can look them up here.
+    """
+    serving = _system_recipients(system_ids) if system_ids is not None else None
+    if source is None:
+        rl = _recipient_locations()
+        stmt = select(*rl.c, null().label("rule"))
+        return (
+            stmt.where(rl.c.recipient_key.in_(select(serving.c.recipient_key)))
+            if serving is not None
+            else stmt
+        )
+    stmt, rl, facts = _facts(source, serving)
+    return stmt.add_columns(*rl.c, rule_case(facts, lambda r: r.id).label("rule"))
+
+
+def transfer_countries(system_ids: SystemIds = None) -> Select[Any]:
+    """Each system's distinct transfer countries: ``system_id``, ``country_code`` (unclassified)."""
+    serving = _system_recipients(system_ids)
+    rl = _recipient_locations()
+    return (
+        select(serving.c.system_id, rl.c.country_code)
+        .distinct()
+        .select_from(serving)
+        .join(rl, rl.c.recipient_key == serving.c.recipient_key)
+        .where(rl.c.country_code.is_not(None))
+    )
+
+
+def _per_system(source: ListSource, system_ids: SystemIds) -> FromClause:
     """Per system: worst severity, transfers under SCC/BCR without a TIA, and the number of transfers.
 
     Aggregated per recipient first (few rows), then per system over the recipients that serve it.
@@ -389,7 +447,7 @@ def _per_system(source: ListSource, system_ids: Sequence[int] | None) -> FromCla
     )
 
 
-def exposure_rows(system_ids: Sequence[int] | None = None) -> Select[Any]:
+def exposure_rows(system_ids: SystemIds = None) -> Select[Any]:
     """Every recipient or parent company under an exposure country's jurisdiction, per system it serves."""
 
     def entity(country: Any, role: EntityRole, sub: bool) -> Select[Any]:
@@ -519,7 +577,7 @@ def ensure_current(session: Session, on: dt.date | None = None) -> bool:
 
 
 def verdicts(
-    source: ListSource | None = None, system_ids: Sequence[int] | None = None, name: str = "verdicts"
+    source: ListSource | None = None, system_ids: SystemIds = None, name: str = "verdicts"
 ) -> FromClause:
     """One row per system (``VERDICT_COLUMNS``): stored for today's official list, else for ``source``."""
     if source is None:
