@@ -79,29 +79,68 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield str(path)
 
 
-@pytest.fixture
-def database_url(template_db: str, tmp_path: Path) -> Iterator[str]:
+def _copy_database(template: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh copy of a template database for one test; dropped afterwards (PostgreSQL)."""
     if PG_URL:
         name = f"riskreg_t_{os.getpid()}_{next(_counter)}"
         admin = _pg_admin_engine()
         with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         yield _pg_url(name)
         _drop_pg_database(admin, name)
         admin.dispose()
     else:
         path = tmp_path / "riskreg.sqlite"
-        shutil.copyfile(template_db, path)
+        shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+def database_url(template_db: str, tmp_path: Path) -> Iterator[str]:
+    yield from _copy_database(template_db, tmp_path)
+
+
+def _app(url: str) -> Iterator[Flask]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    yield from _app(database_url)
+
+
+@pytest.fixture(scope="session")
+def demo_template_db(template_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The migrated database with ``riskreg demo`` loaded through the real command, once per run (and worker).
+
+    For tests that only read the demo register: ``demo_app`` gives each of them a copy, which is much faster
+    than loading the demo in every test.
+    """
+    directory = tmp_path_factory.mktemp("demo_tpl")
+    copy = _copy_database(template_db, directory)
+    url = next(copy)
+    for app in _app(url):
+        result = app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output + repr(result.exception)
+    if PG_URL:
+        # The per-test copy is dropped with the run's leftovers; the template outlives this generator.
+        name = sa.make_url(url).database
+        assert name is not None
+        yield name
+        copy.close()
+    else:
+        yield url.removeprefix("sqlite:///")
+
+
+@pytest.fixture
+def demo_app(demo_template_db: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app on its own copy of the demo register (see ``demo_template_db``)."""
+    for url in _copy_database(demo_template_db, tmp_path):
+        yield from _app(url)
 
 
 @pytest.fixture
