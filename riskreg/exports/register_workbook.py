@@ -50,7 +50,7 @@ from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor, sub
 from riskreg.vocabulary import N_
 
 #: Rows fetched from the database at a time.
-YIELD_PER = 2000
+YIELD_PER = 500
 #: Separates names aggregated in SQL; a name cannot hold it (names are whitespace-normalised).
 SEP = "\x1f"
 
@@ -591,6 +591,10 @@ def _transfers_table(x: _Export, empty: str) -> Table:
     classes = w.labels(TransferClass)
     list_name = source.label(w.lang) if source is not None else ""
 
+    # Each name once in memory, however many locations repeat it (the database returns a new copy each time).
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
+
     def cells(r: Any) -> tuple[Any, ...]:
         """The cells of a recipient location, the same for every system it serves."""
         country = w.country(r.country_code)
@@ -603,9 +607,9 @@ def _transfers_table(x: _Export, empty: str) -> Table:
             facts = rules.ReasonFacts(r.recipient, country, list_name, mechanism, dpf_status, kind, r.tia_on)
             reason = rules.reason(w.lang, rule, facts)
         return (
-            r.recipient,
+            share(r.recipient, r.recipient),
             roles[r.sub_processor_id is not None],
-            r.vendor_name,
+            share(r.vendor_name, r.vendor_name),
             country,
             kinds[kind] if kind is not None else None,
             mechanisms[mechanism],
@@ -616,17 +620,14 @@ def _transfers_table(x: _Export, empty: str) -> Table:
         )
 
     def rows() -> Iterator[Sequence[Any]]:
-        # The recipient locations serving these systems (thousands at most, however many systems there are).
-        by_location = {
-            (r.recipient_key, r.country_code, r.location_kind): r for r in x.session.execute(facts_stmt)
+        # The cells of each recipient location serving these systems: thousands at most, however many systems.
+        made = {
+            (r.recipient_key, share(r.country_code, r.country_code), r.location_kind): cells(r)
+            for r in _stream(x.session, facts_stmt)
         }
-        made: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        shared.clear()
         for system_name, recipient_key, country_code, location_kind in _stream(x.session, stmt):
-            key = (recipient_key, country_code, location_kind)
-            tail = made.get(key)
-            if tail is None:
-                tail = made[key] = cells(by_location[key])
-            yield (system_name, *tail)
+            yield (system_name, *made[recipient_key, country_code, location_kind])
 
     return Table(
         x.t(TITLE_TRANSFERS),

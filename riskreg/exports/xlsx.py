@@ -71,7 +71,7 @@ LEVEL_COLOURS: dict[RiskLevel, tuple[str, str]] = {
 _BASE = {"valign": "top", "font_name": "Calibri", "font_size": 11}
 PLAIN = "plain"
 #: How many distinct plain texts a sheet remembers (see ``Sheet.append``).
-_PLAIN_TEXTS_KEPT = 20_000
+_PLAIN_TEXTS_KEPT = 4096
 #: Styles in which an empty cell is not written at all.
 _NOTHING_WHEN_EMPTY = frozenset({"text", PLAIN})
 #: Named cell styles; builders ask for them by name.
@@ -182,7 +182,7 @@ class Sheet:
         self._formats: dict[str, Format | None] = {}
         self._column_formats: list[Format | None] | None = None
         # Text seen to need no change or quote prefix (a long table repeats names and labels): a set look-up
-        # instead of the checks. Bounded, so memory stays flat however many rows there are.
+        # instead of the checks. Emptied when full, so memory stays flat however many rows there are.
         self._plain_texts: set[str] = set()
         for i, column in enumerate(self.columns):
             ws.set_column(i, i, column.width)
@@ -257,7 +257,9 @@ class Sheet:
         defaults = self._styles
         if styles is None and len(values) <= len(defaults):
             # The hot path of a long table: plain text that needs no change is written here, the rest by put.
-            write_string = self.ws.write_string
+            # XlsxWriter's undecorated write_string (the public one first checks for "A1" cell notation, which
+            # costs about a tenth of a long export); the public method if a version lacks it.
+            write_string = getattr(self.ws, "_write_string", self.ws.write_string)
             formats = self._column_formats
             if formats is None:
                 formats = self._column_formats = [self._format(style) for style in defaults]
@@ -273,8 +275,9 @@ class Sheet:
                     write_string(row, col, value, formats[col])
                 elif _is_plain_text(value):
                     write_string(row, col, value, formats[col])
-                    if len(plain) < _PLAIN_TEXTS_KEPT:
-                        plain.add(value)
+                    if len(plain) >= _PLAIN_TEXTS_KEPT:
+                        plain.clear()
+                    plain.add(value)
                 else:
                     put(row, col, value, defaults[col])
         elif styles is None:
