@@ -52,6 +52,7 @@ from flask import Flask  # noqa: E402
 
 from riskreg import create_app  # noqa: E402
 from riskreg.audit import set_actor  # noqa: E402
+from riskreg.catalogue import label_in, translate  # noqa: E402
 from riskreg.cli import upgrade_database  # noqa: E402
 from riskreg.demo.dpias import MOMENTUM_AI as MOMENTUM  # noqa: E402
 from riskreg.extensions import db  # noqa: E402
@@ -162,8 +163,6 @@ class Meter:
 
 def cell(lang: str, value: Any) -> Any:
     """A value as the workbook shows it: an enum as its label, a yes/no as the word; the rest as it is."""
-    from riskreg.catalogue import label_in, translate
-
     if isinstance(value, bool):
         return translate(lang, "Yes") if value else translate(lang, "No")
     if isinstance(value, StrEnum):
@@ -227,7 +226,6 @@ def write_limit(sheets: list[tuple[str, list[str], list[list[Any]]]], path: Path
 
 def child(which: str, url: str, out: Path, trace: bool) -> dict[str, Any]:
     """One measurement in this (fresh) process; what ``main`` prints comes from the returned dict."""
-    from riskreg.catalogue import translate
     from riskreg.systems.assessment import choose_source
 
     app = make_app(url)
