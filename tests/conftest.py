@@ -26,7 +26,10 @@ _counter = itertools.count()
 
 def _pg_admin_engine() -> sa.Engine:
     url = sa.make_url(PG_URL).set(drivername="postgresql+psycopg")
-    return sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    # No pool: an admin connection is closed as soon as it is released, never left for the collector.
+    return sa.create_engine(
+        url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
+    )
 
 
 def _pg_url(name: str) -> str:

@@ -139,8 +139,13 @@ def _names(aggregated: str | None) -> str | None:
 
 
 def _stream(session: Session, stmt: Executable) -> Iterator[Any]:
-    """The rows of ``stmt``, fetched ``YIELD_PER`` at a time (Core: no ORM loading per row)."""
-    return iter(session.connection().execute(stmt.execution_options(yield_per=YIELD_PER)))
+    """The rows of ``stmt``, fetched ``YIELD_PER`` at a time (Core: no ORM loading per row).
+
+    The result is closed when the rows run out or the reader stops early (an error while writing): on
+    PostgreSQL it is a server-side cursor, which must not outlive the export.
+    """
+    with session.connection().execute(stmt.execution_options(yield_per=YIELD_PER)) as result:
+        yield from result
 
 
 def _counted(rows: Iterable[Sequence[Any]], counts: dict[str, int], key: str) -> Iterator[Sequence[Any]]:

@@ -437,8 +437,9 @@ def _per_system(source: ListSource, system_ids: SystemIds) -> FromClause:
         select(
             serving.c.system_id,
             func.max(per_recipient.c.severity).label("severity"),
-            func.sum(per_recipient.c.tia_missing).label("tia_missing"),
-            func.sum(per_recipient.c.transfer_count).label("transfer_count"),
+            # SUM is NUMERIC on PostgreSQL (a Decimal in Python); these are counts.
+            cast(func.sum(per_recipient.c.tia_missing), Integer).label("tia_missing"),
+            cast(func.sum(per_recipient.c.transfer_count), Integer).label("transfer_count"),
         )
         .select_from(serving)
         .join(per_recipient, per_recipient.c.recipient_key == serving.c.recipient_key)
