@@ -35,7 +35,6 @@ from riskreg.extensions import db
 from riskreg.subprocessors.services import create_sub_processor
 from riskreg.systems.models import System
 from riskreg.transfers import engine
-from tests.demo.test_demo import run_demo
 from tests.dpia.conftest import Chain, chain, dpia_id, dpia_system  # noqa: F401 - fixtures
 from tests.exports.helpers import load, needs_soffice, recalculate
 
@@ -114,9 +113,9 @@ class Demo:
 
 
 @pytest.fixture
-def momentum(app: Flask) -> Iterator[Demo]:
-    run_demo(app)
-    with app.app_context():
+def momentum(demo_app: Flask) -> Iterator[Demo]:
+    """Momentum's DPIA in a copy of the demo register (loaded once per run by ``riskreg demo``)."""
+    with demo_app.app_context():
         session = db.session()
         system = session.scalars(select(System).where(System.name == MOMENTUM_AI)).one()
         dpia = services.current_dpia(session, system.id)

@@ -36,16 +36,15 @@ from riskreg.systems.models import System
 from riskreg.systems.services import SystemFilter, system_list_query, verdict_marks
 from riskreg.transfers import engine
 from riskreg.vendors.models import Vendor
-from tests.demo.test_demo import run_demo
 
 MOMENTUM = "Momentum – AI-tekstassistent"
 TODAY = dt.date(2026, 11, 25)
 
 
 @pytest.fixture
-def demo(app: Flask) -> Iterator[Session]:
-    run_demo(app)
-    with app.app_context():
+def demo(demo_app: Flask) -> Iterator[Session]:
+    """A copy of the demo register (loaded once per run by ``riskreg demo``)."""
+    with demo_app.app_context():
         engine.ensure_current(db.session())
         yield db.session()
 

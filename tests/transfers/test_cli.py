@@ -21,9 +21,9 @@ def run(app: Flask, *args: str, ok: bool = True) -> Any:
 
 
 @pytest.fixture
-def demo(app: Flask) -> Flask:
-    run(app, "demo")
-    return app
+def demo(demo_app: Flask) -> Flask:
+    """A copy of the demo register (loaded once per run by ``riskreg demo``)."""
+    return demo_app
 
 
 def by_system(output: str) -> dict[str, dict[str, Any]]:
