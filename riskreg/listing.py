@@ -40,7 +40,7 @@ def like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-def export_urls(endpoint: str, **values: object) -> dict[str, str]:
+def export_urls(endpoint: str, **values: Any) -> dict[str, str]:
     """The download link of a workbook in each language, carrying the page's query string (page dropped)."""
-    args = {k: v for k, v in request.args.items() if k not in ("page", "lang")}
-    return {lang: url_for(endpoint, **values, **args, lang=lang) for lang in ("da", "en")}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "lang")}
+    return {lang: url_for(endpoint, **{**args, **values, "lang": lang}) for lang in ("da", "en")}
