@@ -200,10 +200,18 @@ def _dpf(rng: random.Random, country: str, parent_country: str | None) -> DpfSta
 class _Batch:
     """The rows of one generated batch, built in memory, then inserted table by table."""
 
-    def __init__(self, session: Session, size: int, seed: int, today: dt.date) -> None:
+    def __init__(
+        self,
+        session: Session,
+        size: int,
+        seed: int,
+        today: dt.date,
+        systems_per_vendor: int = SYSTEMS_PER_VENDOR,
+    ) -> None:
         self.session = session
         self.today = today
         self.size = size
+        self.systems_per_vendor = systems_per_vendor
         self.first_system = _next_number(session, System.name, SYSTEM_PREFIX)
         self.first_vendor = _next_number(session, Vendor.name, VENDOR_PREFIX)
         # Seeded per batch, so each batch is reproducible and differs from the previous one.
@@ -430,7 +438,7 @@ class _Batch:
 
     def run(self) -> GenerateResult:
         started = time.perf_counter()
-        n_vendors = max(1, round(self.size / SYSTEMS_PER_VENDOR))
+        n_vendors = max(1, round(self.size / self.systems_per_vendor))
         numbers = range(self.first_vendor, self.first_vendor + n_vendors)
         built = [self.vendor_row(n) for n in numbers]
         vendor_ids = _insert_ids(self.session, Vendor, [row for row, _p, _s in built])
@@ -464,9 +472,18 @@ class _Batch:
 
 
 def generate_register(
-    session: Session, size: int, *, seed: int = DEFAULT_SEED, today: dt.date | None = None
+    session: Session,
+    size: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    today: dt.date | None = None,
+    systems_per_vendor: int = SYSTEMS_PER_VENDOR,
 ) -> GenerateResult:
-    """Add ``size`` generated systems with their vendors, sub-processors and countries, and commit."""
-    if size < 1:
-        raise ValueError("size must be at least 1")
-    return _Batch(session, size, seed, today or dt.date.today()).run()
+    """Add ``size`` generated systems with their vendors, sub-processors and countries, and commit.
+
+    ``systems_per_vendor`` sets how many vendors there are (``bench/export.py`` varies it to vary the number
+    of systems and transfers while the vendors stay as many).
+    """
+    if size < 1 or systems_per_vendor < 1:
+        raise ValueError("size and systems_per_vendor must be at least 1")
+    return _Batch(session, size, seed, today or dt.date.today(), systems_per_vendor).run()
