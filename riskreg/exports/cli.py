@@ -59,6 +59,10 @@ def _write(output: Path, write: Callable[[IO[bytes]], T]) -> T:
     try:
         with os.fdopen(handle, "wb") as file:
             result = write(file)
+        # mkstemp makes the file private (0600); the workbook gets the permissions any new file would.
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temp).chmod(0o666 & ~umask)
         Path(temp).replace(output)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

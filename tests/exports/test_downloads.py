@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,9 @@ def test_cli_exports_a_dpia_workbook(demo: Flask, tmp_path: Path) -> None:
     assert str(out) in result.output
     book = openpyxl.load_workbook(out)
     assert len(book.sheetnames) == 7 and book.sheetnames[0] != "Forside"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not the temporary file's private 0600
 
 
 def test_cli_unknown_system_names_near_misses_and_writes_nothing(demo: Flask, tmp_path: Path) -> None:
