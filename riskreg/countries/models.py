@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from riskreg.db import Base, enum_type, intpk, str200, text, timestamp
 from riskreg.enums import CountryListKind, CountryStatus, ExposureLevel
@@ -22,6 +22,11 @@ class Country(Base):
 
     def name(self, locale: str) -> str:
         return self.name_da if locale.startswith("da") else self.name_en
+
+    @staticmethod
+    def name_column(locale: str) -> Mapped[str]:
+        """The column holding the names in ``locale`` (for queries that read names only)."""
+        return Country.name_da if locale.startswith("da") else Country.name_en
 
     def __repr__(self) -> str:
         return f"<Country {self.code}>"
@@ -107,3 +112,8 @@ class JurisdictionExposure(Base):
     note: Mapped[text]
 
     country: Mapped[Country] = relationship()
+
+
+def country_names(session: Session, locale: str) -> dict[str, str]:
+    """code -> name in ``locale`` of every known country (one query, names only)."""
+    return {code: name for code, name in session.execute(select(Country.code, Country.name_column(locale)))}

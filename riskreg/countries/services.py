@@ -18,6 +18,7 @@ from riskreg.countries.models import (
     CountryListEntry,
     CountryListVersion,
     JurisdictionExposure,
+    country_names,
 )
 from riskreg.enums import CountryListKind, CountryStatus
 from riskreg.errors import ConflictError, DomainError
@@ -272,11 +273,6 @@ def list_page(
         names=country_names(session, locale),
         counts=counts,
     )
-
-
-def country_names(session: Session, locale: str) -> dict[str, str]:
-    """code -> name in ``locale`` of every known country."""
-    return {c.code: c.name(locale) for c in session.scalars(select(Country))}
 
 
 def exposure_list(session: Session) -> Sequence[JurisdictionExposure]:

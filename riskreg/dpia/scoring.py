@@ -22,7 +22,11 @@ def score(likelihood: int, consequence: int) -> int:
 
 def level(likelihood: int, consequence: int) -> RiskLevel:
     """The level of L × C."""
-    points = score(likelihood, consequence)
+    return level_of_score(score(likelihood, consequence))
+
+
+def level_of_score(points: int) -> RiskLevel:
+    """The level of a score L × C (1–16)."""
     return next(lv for lowest, lv in LEVEL_FROM if points >= lowest)
 
 

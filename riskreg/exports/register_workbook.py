@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, aliased
 
 from riskreg.bodies.models import ApprovalBody
 from riskreg.catalogue import format_day, label_in, translate
-from riskreg.countries.models import Country, CountryList
+from riskreg.countries.models import CountryList, country_names
 from riskreg.dpia import scoring
 from riskreg.dpia.models import Decision, Dpia, Risk
 from riskreg.enums import (
@@ -96,16 +96,12 @@ class _Words:
 
     def __init__(self, session: Session, lang: str) -> None:
         self.lang = lang
-        column = Country.name_da if lang == "da" else Country.name_en
-        self.countries: dict[str, str] = dict(session.execute(select(Country.code, column)).all())
+        self.countries = country_names(session, lang)
         self._labels: dict[type[StrEnum], dict[str, str]] = {}
         self.yes, self.no = translate(lang, N_("Yes")), translate(lang, N_("No"))
         self._country_lists: dict[str, str] = {}
         # L × C takes the values 1..16; the level of each, in words.
-        self.levels = {
-            points: label_in(lang, next(lv for lowest, lv in scoring.LEVEL_FROM if points >= lowest))
-            for points in range(1, 17)
-        }
+        self.levels = {points: label_in(lang, scoring.level_of_score(points)) for points in range(1, 17)}
 
     def t(self, msgid: str, **params: object) -> str:
         return translate(self.lang, msgid, **params)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from riskreg.auth.models import User
 from riskreg.catalogue import label_in, translate
-from riskreg.countries.models import Country, CountryListEntry
+from riskreg.countries.models import Country, CountryListEntry, country_names
 from riskreg.db import utcnow
 from riskreg.enums import (
     CountryStatus,
@@ -439,8 +439,7 @@ def load_batch(session: Session, batch_id: int) -> ImportBatch | None:
 
 def show(session: Session, batch: ImportBatch, lang: str) -> Preview:
     """The batch as the preview page and the CLI show it; ``is_stale``: the vendor's list changed since."""
-    column = Country.name_da if lang == "da" else Country.name_en
-    names = {code: name for code, name in session.execute(select(Country.code, column))}
+    names = country_names(session, lang)
     payload = batch.payload or {}
     stale = (
         batch.state == ImportState.PENDING

@@ -42,11 +42,11 @@ from sqlalchemy.orm import Session, aliased
 
 from riskreg.catalogue import format_day, translate
 from riskreg.countries.models import (
-    Country,
     CountryList,
     CountryListEntry,
     CountryListVersion,
     JurisdictionExposure,
+    country_names,
 )
 from riskreg.db import utcnow
 from riskreg.enums import (
@@ -660,11 +660,6 @@ class Assessment:
         return rules.outcome(self.verdict, self.worst_exposure, self.tia_missing)
 
 
-def _names(session: Session, lang: str) -> dict[str, str]:
-    column = Country.name_da if lang == "da" else Country.name_en
-    return {code: name for code, name in session.execute(select(Country.code, column))}
-
-
 def assess(session: Session, source: ListSource, system_ids: Sequence[int] | None = None) -> list[Assessment]:
     """Each system's transfers with their reasons in Danish and English, and its exposure findings.
 
@@ -683,7 +678,7 @@ def assess(session: Session, source: ListSource, system_ids: Sequence[int] | Non
         .join(vendor, vendor.id == rows.c.vendor_id)
         .outerjoin(sub, sub.id == rows.c.sub_processor_id)
     )
-    names = {lang: _names(session, lang) for lang in ("da", "en")}
+    names = {lang: country_names(session, lang) for lang in ("da", "en")}
     labels = {lang: source.label(lang) for lang in ("da", "en")}
     by_system: dict[int, Assessment] = {}
     for r in session.execute(stmt):
