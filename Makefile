@@ -118,18 +118,31 @@ run: $(RUN_STAMP) compile
 # --- test ------------------------------------------------------------------------------------------------
 
 # The whole suite on SQLite; then again on PostgreSQL when TEST_DATABASE_URL is set (browser tests once).
-# Both runs are parallel (pytest-xdist: each worker has its own databases and its own Chromium).
-# Both runs happen even when the first fails; the exit status is non-zero if either failed.
-# Narrow it down with e.g. `make test PYTEST_ARGS="-x tests/auth"`.
+# First the Debian packages the browser and LibreOffice tests use are installed where that can be done (root
+# with apt-get; SYSTEM_PACKAGES=skip to leave the system alone), or named; tests whose component is missing
+# are skipped with a line that says what to install. Both runs are parallel (pytest-xdist: each worker has its
+# own databases and its own Chromium) and print their 15 slowest tests; both run even when the first fails,
+# and the exit status is non-zero if either failed. The last lines sum up both runs.
+# Narrow it down with e.g. `make test PYTEST_ARGS="-x tests/auth"`; HYPOTHESIS_PROFILE=thorough for more
+# examples per property.
 PYTEST_ARGS ?=
+PYTEST := $(BIN)/python -m pytest -q -n auto --durations=15
+REPORTS := test-artifacts/runs
 test: $(TEST_STAMP) compile
-	status=0; \
+	@bash tools/system-packages.sh
+	@rm -rf $(REPORTS); status=0; \
+	if [ -n "$${TEST_DATABASE_URL:-}" ]; then only_sqlite=(-m "not postgresql"); else only_sqlite=(); fi; \
 	echo "--- tests on SQLite (in parallel) ---"; \
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q -n auto $(PYTEST_ARGS) || status=$$?; \
+	env -u TEST_DATABASE_URL RISKREG_TEST_RUN=SQLite RISKREG_TEST_REPORT=$(REPORTS)/1-sqlite.json \
+		$(PYTEST) "$${only_sqlite[@]}" $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
 		echo "--- tests on PostgreSQL (in parallel) ---"; \
-		$(BIN)/python -m pytest -q -n auto -m "not browser" $(PYTEST_ARGS) || status=$$?; \
+		RISKREG_TEST_RUN=PostgreSQL RISKREG_TEST_REPORT=$(REPORTS)/2-postgresql.json \
+			$(PYTEST) -m "not browser" $(PYTEST_ARGS) || { s=$$?; [ $$s = 5 ] || status=$$s; }; \
+	else \
+		echo "(PostgreSQL run skipped: set TEST_DATABASE_URL to run the suite on PostgreSQL too, as .ci/run does.)"; \
 	fi; \
+	$(BIN)/python tools/test_summary.py $(REPORTS) || status=1; \
 	exit $$status
 
 # The benchmarks (see bench/README.md): the transfer engine on a generated register of 10,000 systems,

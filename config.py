@@ -41,6 +41,8 @@ class Config:
     REVIEW_HORIZON_DAYS = 30
     SECURE_HEADERS = True
     HSTS = False
+    # A profile of argon2-cffi's (argon2.profiles): the parameters new password hashes get.
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # noqa: S105 (a profile name)
 
 
 class DevelopmentConfig(Config):
@@ -52,6 +54,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     RATELIMIT_ENABLED = False
+    # Real Argon2id with the cheapest parameters: logging in is most of what many tests do.
+    PASSWORD_HASH_PROFILE = "CHEAPEST"  # noqa: S105 (a profile name)
 
 
 class ProductionConfig(Config):

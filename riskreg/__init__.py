@@ -38,6 +38,9 @@ def create_app(config: str | type | Mapping[str, Any] | None = None) -> Flask:
         app.config.from_object(config_class)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations"))
 
+    from riskreg.auth import passwords
+
+    passwords.configure(app.config["PASSWORD_HASH_PROFILE"])
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -56,6 +59,10 @@ def _init_extensions(app: Flask) -> None:
     from riskreg import models  # noqa: F401  (complete the mappers)
     from riskreg.extensions import babel, csrf, db, limiter, login_manager
     from riskreg.i18n import select_locale
+    from riskreg.transfers import tracking
+
+    # Every change that can move a transfer's class re-classifies before its transaction commits.
+    tracking.listen()
 
     db.init_app(app)
     csrf.init_app(app)

@@ -12,8 +12,6 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from riskreg import ROOT, create_app
 from riskreg.audit import set_actor
-from riskreg.enums import Role
-from riskreg.errors import DomainError
 from riskreg.extensions import db
 
 MIGRATIONS_DIR = ROOT / "migrations"
@@ -88,35 +86,8 @@ def db_revision(message: str, autogenerate: bool) -> None:
     command.revision(alembic_config(), message=message, autogenerate=autogenerate)
 
 
-@click.group("user")
-def user_group() -> None:
-    """User accounts."""
-
-
-@user_group.command("create")
-@click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--password", help="Leave out to have one generated and printed.")
-@click.option("--name", default="")
-@with_appcontext
-def user_create(email: str, role: str, password: str | None, name: str) -> None:
-    """Create a user; prints a generated password when none is given."""
-    from riskreg.auth.passwords import generate_password
-    from riskreg.auth.services import create_user
-
-    generated = password is None
-    password = password or generate_password()
-    set_actor(db.session(), None, "riskreg user create")
-    try:
-        user = create_user(db.session(), email, Role(role), password, name=name)
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
-    click.echo(f"Created {user.email} ({user.role.value}).")
-    if generated:
-        click.echo(f"Password: {password}")
-
-
 def register_commands(app: Flask) -> None:
+    from riskreg.auth.cli import user_group
     from riskreg.exports.cli import export_group
     from riskreg.imports.cli import commands as import_commands
     from riskreg.transfers.cli import assess_command, scenario_group

@@ -16,7 +16,6 @@ from riskreg.db import Base
 from riskreg.dpia.models import Decision, Dpia, Measure, Risk, SuggestionDismissal
 from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.systems.models import Department, System, SystemDataCategory, SystemDataSubject, SystemLegalBasis
-from riskreg.transfers import tracking as _tracking  # noqa: F401  (keeps the stored classification current)
 from riskreg.transfers.models import AssessmentState, SystemAssessment
 from riskreg.vendors.models import (
     AuditStatement,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import gc
 import itertools
+import json
 import os
 import re
 import shutil
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,13 +18,70 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from riskreg import create_app
 from riskreg.enums import Role
 from riskreg.extensions import db
+from tests.components import COMPONENTS
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 _counter = itertools.count()
+
+# Hypothesis: a fast default for every run, a thorough profile to choose (HYPOTHESIS_PROFILE=thorough).
+# Tests say only what is special about them (a deadline, a health check); the number of examples is the
+# profile's. A test that needs fewer examples (each one a database round trip) scales from the profile.
+settings.register_profile("fast", max_examples=25, deadline=None)
+settings.register_profile("thorough", max_examples=400, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+
+
+# --- components: skip what this machine cannot run, and say what to install --------------------------------
+
+
+_started = [time.monotonic()]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _started[0] = time.monotonic()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = [c for c in COMPONENTS if not c.is_available()]
+    for item in items:
+        for component in missing:
+            if component.marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=component.reason))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Name the components whose tests were skipped; write the counts to RISKREG_TEST_REPORT if set."""
+    if hasattr(config, "workerinput"):
+        return
+    stats = terminalreporter.stats
+    missing: Counter[str] = Counter()
+    for report in stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        for component in COMPONENTS:
+            if component.reason in reason:
+                missing[component.reason] += 1
+    if missing:
+        terminalreporter.section("not run on this machine")
+        for reason, count in missing.items():
+            terminalreporter.write_line(f"{count} test(s) skipped: {reason}")
+    path = os.environ.get("RISKREG_TEST_REPORT")
+    if path:
+        counts = {
+            "run": os.environ.get("RISKREG_TEST_RUN", "tests"),
+            "passed": len([r for r in stats.get("passed", []) if r.when == "call"]),
+            "failed": len(stats.get("failed", [])) + len(stats.get("error", [])),
+            "skipped": len(stats.get("skipped", [])),
+            "seconds": round(time.monotonic() - _started[0], 1),
+            "missing": dict(missing),
+            "exitstatus": int(exitstatus),
+        }
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(counts), encoding="utf-8")
 
 
 def _pg_admin_engine() -> sa.Engine:
@@ -71,11 +131,13 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        migrate(_pg_url(name))
-        yield name
-        for leftover in [*_leftovers, name]:
-            _drop_pg_database(admin, leftover)
-        admin.dispose()
+        try:
+            migrate(_pg_url(name))
+            yield name
+        finally:
+            for leftover in [*_leftovers, name]:
+                _drop_pg_database(admin, leftover)
+            admin.dispose()
     else:
         path = tmp_path_factory.mktemp("tpl") / "template.sqlite"
         migrate(f"sqlite:///{path}")
@@ -89,9 +151,11 @@ def _copy_database(template: str, tmp_path: Path) -> Iterator[str]:
         admin = _pg_admin_engine()
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        yield _pg_url(name)
-        _drop_pg_database(admin, name)
-        admin.dispose()
+        try:
+            yield _pg_url(name)
+        finally:
+            _drop_pg_database(admin, name)
+            admin.dispose()
     else:
         path = tmp_path / "riskreg.sqlite"
         shutil.copyfile(template, path)

@@ -50,8 +50,8 @@ def demo_command(size: int, seed: int) -> None:
     """Load the demo register: the three cases of June 2026 (CapCut Pro, Canva via SkoleTube, the AI text
     assistant in Momentum) with their alternatives, their DPIAs and the decisions of June 2026, the approval
     bodies, departments and ordinary systems. The decisions are recorded by a demo DPO user
-    (databeskyttelse@kommune.example.dk) whose password is generated and never shown: an administrator can
-    set one to log in as the DPO.
+    (databeskyttelse@kommune.example.dk) whose password is generated and never shown; to log in as the DPO,
+    set one with 'riskreg user set-password databeskyttelse@kommune.example.dk'.
 
     Running it again adds nothing: records are found by name and only missing ones are added, through the
     ORM, so the audit log shows them as created by "riskreg demo".

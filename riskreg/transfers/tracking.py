@@ -3,6 +3,10 @@
 After a flush that touched a vendor, a sub-processor, a location, a country list or the exposure list, or a
 system's vendor, the session is marked; just before it commits, ``engine.refresh`` rewrites the stored
 classification in full. Code that writes around the ORM (bulk inserts) calls ``mark_stale``.
+
+``listen()`` installs the three session listeners; ``create_app`` calls it, so every session of the app
+(web requests, the CLI, the tests) keeps the classification current, and nothing depends on which module
+happened to be imported first.
 """
 
 from __future__ import annotations
@@ -47,7 +51,6 @@ def _moves_verdicts(obj: Any, *, changed: bool) -> bool:
     return False
 
 
-@event.listens_for(Session, "after_flush")
 def _note_changes(session: Session, flush_context: Any) -> None:
     if session.info.get(STALE):
         return
@@ -57,13 +60,25 @@ def _note_changes(session: Session, flush_context: Any) -> None:
         mark_stale(session)
 
 
-@event.listens_for(Session, "before_commit")
 def _refresh_before_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(STALE, False):
         refresh(session)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(STALE, None)
+
+
+_LISTENERS = (
+    ("after_flush", _note_changes),
+    ("before_commit", _refresh_before_commit),
+    ("after_rollback", _forget),
+)
+
+
+def listen() -> None:
+    """Keep the stored classification current in every ORM session (idempotent)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

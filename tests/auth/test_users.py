@@ -421,3 +421,71 @@ def test_cli_refuses_a_duplicate(app: Flask, cli, make_user) -> None:  # type: i
     assert result.exit_code == 1
     assert "findes allerede" in result.output
     assert user_by_email(app, "anna@example.dk").role == Role.READER  # type: ignore[union-attr]
+
+
+def test_cli_lists_every_user_with_role_and_archived_state(app: Flask, cli, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user("dpo", email="dpo@example.dk", name="Dina Pedersen")
+    archived = make_user("reader", email="old@example.dk")
+    with app.app_context():
+        user = db.session.get(User, archived)
+        assert user is not None
+        user.is_archived = True
+        db.session.commit()
+
+    result = cli("user", "list")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "dpo@example.dk\tdpo\tDina Pedersen" in lines
+    assert "old@example.dk\treader\t (archived)" in lines
+    assert lines == sorted(lines)
+
+
+def test_a_lost_admin_password_is_recovered_with_a_generated_one(app: Flask, cli, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user("admin", email="admin@example.dk")
+    with app.app_context():
+        old_hash = db.session.scalar(select(User.password_hash).where(User.email == "admin@example.dk"))
+
+    result = cli("user", "set-password", "ADMIN@example.dk", "--generate")
+
+    assert result.exit_code == 0, result.output
+    match = re.search(r"^Password: (\S+)$", result.output, re.MULTILINE)
+    assert match, result.output
+    assert can_log_in(app, "admin@example.dk", match.group(1))
+    assert not can_log_in(app, "admin@example.dk", PASSWORD)
+    with app.app_context():
+        new_hash = db.session.scalar(select(User.password_hash).where(User.email == "admin@example.dk"))
+        assert new_hash != old_hash and new_hash.startswith("$argon2id$")  # type: ignore[union-attr]
+
+
+def test_set_password_asks_twice_and_does_not_print_it(app: Flask, make_user) -> None:
+    make_user("dpo", email="dpo@example.dk")
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(
+        args=["user", "set-password", "dpo@example.dk"], input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert NEW_PASSWORD not in result.output
+    assert can_log_in(app, "dpo@example.dk", NEW_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("email", "typed", "message"),
+    [
+        ("nobody@example.dk", "", "No user with the e-mail"),
+        ("dpo@example.dk", "short\nshort\n", "mindst 10 tegn"),
+    ],
+    ids=["unknown-user", "short-password"],
+)
+def test_set_password_refuses_and_changes_nothing(  # type: ignore[no-untyped-def]
+    app: Flask, make_user, email: str, typed: str, message: str
+) -> None:
+    make_user("dpo", email="dpo@example.dk")
+
+    result = app.test_cli_runner().invoke(args=["user", "set-password", email], input=typed)
+
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert can_log_in(app, "dpo@example.dk", PASSWORD)

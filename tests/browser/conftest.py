@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.components import CHROMIUM_PATH
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -39,7 +40,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
 

@@ -17,8 +17,10 @@ import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-SOFFICE = next((p for p in ("/usr/bin/soffice", "/usr/bin/libreoffice") if Path(p).exists()), None)
-needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (/usr/bin/soffice) is not installed")
+from tests.components import soffice_path
+
+#: For tests that open a workbook in LibreOffice (skipped, with what to install, where it is missing).
+needs_soffice = pytest.mark.libreoffice
 
 # Calc's "recalculation on file load" for Excel 2007+ files: 0 = always (the default asks, which headless
 # reads as never).
@@ -48,10 +50,11 @@ def _profile(tmp_path: Path) -> Path:
     return profile
 
 
-def recalculate(source: bytes | Path, tmp_path: Path, name: str = "book") -> Path:
-    """Open ``source`` in LibreOffice headless, recalculate every formula, save it as xlsx; the new path."""
-    assert SOFFICE is not None
-    work = tmp_path / f"recalc-{name}"
+def convert(source: bytes | Path, tmp_path: Path, to: str, name: str = "book") -> Path:
+    """Open ``source`` (xlsx) in LibreOffice headless, recalculating every formula, and save it as ``to``."""
+    soffice = soffice_path()
+    assert soffice is not None, "tests that open LibreOffice carry the 'libreoffice' marker"
+    work = tmp_path / f"lo-{name}-{to}"
     if work.exists():
         shutil.rmtree(work)
     (work / "out").mkdir(parents=True)
@@ -61,10 +64,15 @@ def recalculate(source: bytes | Path, tmp_path: Path, name: str = "book") -> Pat
     else:
         shutil.copyfile(source, path)
     subprocess.run(  # noqa: S603 - fixed arguments
-        [SOFFICE, f"-env:UserInstallation={_profile(tmp_path).as_uri()}", "--headless",
-         "--convert-to", "xlsx", "--outdir", str(work / "out"), str(path)],
+        [soffice, f"-env:UserInstallation={_profile(tmp_path).as_uri()}", "--headless",
+         "--convert-to", to, "--outdir", str(work / "out"), str(path)],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
-    out = work / "out" / f"{name}.xlsx"
+    out = work / "out" / f"{name}.{to}"
     assert out.exists(), f"LibreOffice wrote nothing for {path}"
     return out
+
+
+def recalculate(source: bytes | Path, tmp_path: Path, name: str = "book") -> Path:
+    """Open ``source`` in LibreOffice headless, recalculate every formula, save it as xlsx; the new path."""
+    return convert(source, tmp_path, "xlsx", name)

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import re
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from riskreg.exports.cells import (
     unique_sheet_title,
 )
 from riskreg.exports.xlsx import Book, Column
+from tests.exports.helpers import convert, needs_soffice
 
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "\t=1+2", "\r=1+2", "#N/A", "=1"]
 ORDINARY: list[Any] = [
@@ -36,7 +36,6 @@ ORDINARY: list[Any] = [
     dt.datetime(2024, 5, 1, 12, 30),
     None,
 ]
-SOFFICE = next((p for p in ("/usr/bin/soffice", "/usr/bin/libreoffice") if Path(p).exists()), None)
 
 
 def shown(value: str) -> str:
@@ -113,19 +112,11 @@ def test_needs_quote_prefix(value: str) -> None:
     assert not needs_quote_prefix("a=1") and not needs_quote_prefix(-2)
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (/usr/bin/soffice) is not installed")
+@needs_soffice
 @WRITERS
 def test_libreoffice_shows_the_text_as_typed(write: Callable[[list[Any]], bytes], tmp_path: Path) -> None:
-    assert SOFFICE is not None
-    source = tmp_path / "in.xlsx"
-    source.write_bytes(write(INJECTIONS))
-    profile = tmp_path / "lo-profile"
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "csv",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    with (tmp_path / "in.csv").open(newline="", encoding="utf-8") as f:
+    shown_csv = convert(write(INJECTIONS), tmp_path, "csv", name="in")
+    with shown_csv.open(newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     assert [row[0] for row in rows] == [shown(v) for v in INJECTIONS]
 

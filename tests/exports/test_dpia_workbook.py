@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -347,13 +346,6 @@ def test_a_version_that_does_not_exist_is_refused(momentum: Demo) -> None:
     with pytest.raises(NotFound):
         workbook(momentum.session, momentum.system, version=momentum.dpia.number + 1)
     assert workbook(momentum.session, momentum.system, version=momentum.dpia.number)
-
-
-def test_the_small_workbook_is_fast(momentum: Demo) -> None:
-    workbook(momentum.session, momentum.system)  # warm up imports and the catalogue
-    started = time.perf_counter()
-    workbook(momentum.session, momentum.system)
-    assert time.perf_counter() - started < 0.5
 
 
 # --- a system without a DPIA, and user text -----------------------------------------------------------------

@@ -14,10 +14,11 @@ from riskreg.transfers import engine
 from riskreg.transfers.models import SystemAssessment
 
 
+# SQLite has a single writer: refreshes cannot overlap there.
+@pytest.mark.postgresql
 def test_concurrent_refreshes_wait_for_each_other(app: Flask) -> None:
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("SQLite has a single writer: refreshes cannot overlap there")
+        assert db.engine.dialect.name == "postgresql"
         load_cases(db.session)
         first, second = Session(db.engine), Session(db.engine)
         errors: list[BaseException] = []

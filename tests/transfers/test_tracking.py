@@ -299,3 +299,27 @@ def test_refresh_before_the_first_version_stores_nothing(demo_db: Session) -> No
     assert demo_db.get(AssessmentState, engine.STATE_ID).list_version_id is None
     demo_db.rollback()
     assert stored(demo_db)
+
+
+def test_the_app_installs_the_listeners_not_an_import() -> None:
+    """Importing the models installs nothing; ``create_app`` does."""
+    import subprocess
+    import sys
+
+    program = """
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+import riskreg.models
+from riskreg.transfers import tracking
+assert not event.contains(Session, "before_commit", tracking._refresh_before_commit)
+from riskreg import create_app
+create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+for name, listener in tracking._LISTENERS:
+    assert event.contains(Session, name, listener), name
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)  # noqa: S603
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
