@@ -32,7 +32,7 @@ _counter = itertools.count()
 # Tests say only what is special about them (a deadline, a health check); the number of examples is the
 # profile's. A test that needs fewer examples (each one a database round trip) scales from the profile.
 settings.register_profile("fast", max_examples=25, deadline=None)
-settings.register_profile("thorough", max_examples=400, deadline=None)
+settings.register_profile("thorough", max_examples=200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 

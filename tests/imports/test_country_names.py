@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from riskreg.imports.country_names import CountryIndex, fold
@@ -156,7 +156,6 @@ def test_fold_ignores_case_accents_punctuation_and_dots_between_letters() -> Non
     assert fold("Færøerne") == "faeroerne"
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=80))
 def test_any_cell_gives_codes_and_problems_never_an_error(index: CountryIndex, cell: str) -> None:
     codes, problems = index.resolve(cell, row=2, column="Country")

@@ -6,7 +6,7 @@ import contextlib
 import io
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -115,14 +115,12 @@ def test_a_list_with_only_a_header_is_refused() -> None:
     assert refusal(csv_bytes("Organization Name,Status"))
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
 def test_any_bytes_give_entries_or_a_refusal(data: bytes) -> None:
     with contextlib.suppress(ImportRefused):
         read_list(data)
 
 
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.text(max_size=12), max_size=4), max_size=6))
 def test_any_csv_gives_entries_or_a_refusal(rows: list[list[str]]) -> None:
     import csv

@@ -19,7 +19,7 @@ from riskreg.imports import dpf, register, subprocessors
 from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, Limits, Row, Table, read_table, read_text
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(suppress_health_check=[HealthCheck.too_slow])
 LIMITS = Limits(max_bytes=64 * 1024, max_unzipped=1024 * 1024, max_rows=500)
 COUNTRIES = CountryIndex.from_rows(
     [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from riskreg.imports.names import normalise
@@ -100,7 +100,6 @@ def test_legal_forms_only_at_the_end_and_never_the_whole_name() -> None:
     assert normalise("  ...  ") == ""
 
 
-@settings(max_examples=1000)
 @given(st.text(max_size=80))
 def test_normalising_twice_changes_nothing(name: str) -> None:
     once = normalise(name)

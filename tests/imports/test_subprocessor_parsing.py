@@ -190,7 +190,7 @@ def test_the_fingerprint_follows_the_current_list() -> None:
     assert fingerprint(one) != fingerprint([_current(1, "Okta Inc.", "US", "IE")])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
         st.lists(

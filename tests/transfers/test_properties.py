@@ -53,16 +53,16 @@ M = TransferMechanism
 S = CountryStatus
 C = TransferClass
 
-#: Few examples for the database tests (each example commits several times and re-classifies in full), and
+#: A tenth of the profile's examples for the database tests (each commits several times and re-classifies), and
 #: no shrinking: shrinking re-runs the database work hundreds of times; the failing example is printed as is.
 DB = settings(
-    max_examples=20,
+    max_examples=max(5, settings.default.max_examples // 10),
     deadline=None,
     database=None,
     phases=(Phase.explicit, Phase.generate),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-PLAIN = settings(max_examples=300, deadline=None, database=None)
+PLAIN = settings(database=None)
 
 #: Countries of every official status: EU, EEA, adequacy, partial (the US by the DPF, Canada otherwise), none.
 POOL = ("DK", "NO", "JP", "GB", "US", "CA", "AU", "CN")
