@@ -17,16 +17,18 @@ LOCALES := da en
 PO := $(foreach l,$(LOCALES),$(TRANSLATIONS)/$(l)/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-# Installed once; again only when pyproject.toml changes.
+# Installed once; again only when pyproject.toml or constraints.txt changes. Every install takes the pinned
+# versions of constraints.txt (`make constraints` renews them within pyproject.toml's bounds).
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+CONSTRAINTS := constraints.txt
 
 ADMIN_EMAIL := admin@example.dk
 DEMO ?= $(RISKREG) demo
 HOST := 127.0.0.1
 PORT := 5000
 
-.PHONY: run test bench venv install install-test translations compile lint format clean distclean
+.PHONY: run test bench venv install install-test constraints translations compile lint format clean distclean
 
 # --- environment -----------------------------------------------------------------------------------------
 
@@ -35,13 +37,23 @@ $(BIN)/python:
 
 venv: $(BIN)/python
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+$(RUN_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP) install --quiet -c $(CONSTRAINTS) -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[test]'
+$(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP) install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	touch $@ $(RUN_STAMP)
+
+# Renew constraints.txt: the newest releases within pyproject.toml's bounds, resolved in a scratch venv. Then
+# `make test` with them, and commit both files together (docs/developer-guide.md).
+constraints:
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip --disable-pip-version-check install --quiet -e '.[test]'
+	{ echo "# The versions make run, make test and .ci/run install (pip -c). Renew with 'make constraints'."; \
+	  .venv-constraints/bin/python -m pip --disable-pip-version-check freeze --all --exclude-editable | grep -v '^pip=='; } > $(CONSTRAINTS)
+	rm -rf .venv-constraints
 
 install: $(RUN_STAMP)
 
