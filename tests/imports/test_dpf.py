@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from riskreg.enums import DpfStatus
-from riskreg.imports.dpf import SUB_PROCESSOR, VENDOR, Candidate, DpfEntry, match, read_list
+from riskreg.imports.dpf.parse import SUB_PROCESSOR, VENDOR, Candidate, DpfEntry, match, read_list
 from riskreg.imports.files import ImportRefused
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from riskreg.enums import DpfStatus, ImportState, ReviewState
 from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.imports import dpf_services as services
+from riskreg.imports.dpf import services
 from riskreg.imports.files import ImportRefused
 from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.vendors.models import SubProcessor, Vendor

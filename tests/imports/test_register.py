@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from riskreg.enums import DataCategory, DataSubject, SubjectVolume, SystemStatus
-from riskreg.imports import register
 from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, read_table
+from riskreg.imports.register import parse as register
 
 COUNTRIES = CountryIndex.from_rows(
     [("DK", "Denmark", "Danmark"), ("US", "United States", "USA"), ("IE", "Ireland", "Irland")]

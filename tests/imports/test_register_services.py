@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from riskreg.enums import DataCategory, DataSubject, ImportState, LocationKind, SubjectVolume, SystemStatus
 from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.imports import register, register_services
 from riskreg.imports.files import ImportRefused, read_table
 from riskreg.imports.models import ImportBatch
+from riskreg.imports.register import parse as register
+from riskreg.imports.register import services as register_services
 from riskreg.systems.models import System
 from riskreg.systems.services import create_system
 from riskreg.transfers.models import SystemAssessment

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, read_table, read_text
-from riskreg.imports.subprocessors import Current, Listed, diff, fingerprint, mechanism_of, parse
+from riskreg.imports.subprocessors.parse import Current, Listed, diff, fingerprint, mechanism_of, parse
 from riskreg.reference.loader import country_names
 
 DATA = Path(__file__).resolve().parent.parent / "data"

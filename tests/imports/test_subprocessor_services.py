@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from riskreg.enums import ImportState, LocationKind, TransferClass
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.imports import subprocessor_services as services
 from riskreg.imports.files import ImportRefused, read_table
 from riskreg.imports.models import ImportBatch
+from riskreg.imports.subprocessors import services
 from riskreg.vendors.models import SubProcessor, Vendor
 from tests.imports import subprocessor_factories
 from tests.imports.subprocessor_factories import UPDATED, csv_list, stored_verdict

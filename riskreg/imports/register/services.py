@@ -26,10 +26,10 @@ from riskreg.countries.models import Country
 from riskreg.db import utcnow
 from riskreg.enums import ImportKind, ImportState
 from riskreg.errors import DomainError
-from riskreg.imports import register
 from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, Problem, Row, Table
 from riskreg.imports.models import ImportBatch
+from riskreg.imports.register import parse as parsing
 from riskreg.services import assign
 from riskreg.systems.models import System
 from riskreg.systems.services import check_system, set_classifications
@@ -83,7 +83,7 @@ def start(session: Session, table: Table, filename: str, user_id: int | None) ->
         state=ImportState.PENDING,
         filename=filename[:255],
         created_by_id=user_id,
-        payload={"table": table_payload(table), "mapping": register.suggest_mapping(table.headers)},
+        payload={"table": table_payload(table), "mapping": parsing.suggest_mapping(table.headers)},
         summary={"rows": len(table.rows)},
     )
     session.add(batch)
@@ -192,7 +192,7 @@ def _conflict(row: int, column: str | None) -> Problem:
     return Problem(N_("The row conflicts with existing data."), row=row, column=column)
 
 
-def _plan_vendors(session: Session, parsed: register.ParsedRegister, plan: Plan) -> dict[int, PlannedVendor]:
+def _plan_vendors(session: Session, parsed: parsing.ParsedRegister, plan: Plan) -> dict[int, PlannedVendor]:
     """Which vendor each row goes to (by row number); a new vendor's country must agree across its rows."""
     matcher = _VendorMatcher(session)
     by_key: dict[str, PlannedVendor] = {}
@@ -228,7 +228,7 @@ def _plan_vendors(session: Session, parsed: register.ParsedRegister, plan: Plan)
 
 
 def _build(
-    session: Session, parsed: register.ParsedRegister, progress: Progress | None = None
+    session: Session, parsed: parsing.ParsedRegister, progress: Progress | None = None
 ) -> tuple[Plan, int]:
     """Create the vendors and systems in the session (flushed, not committed); the plan and its problems.
 
@@ -311,9 +311,9 @@ def _build(
 
 def _parse(
     session: Session, table: Table, mapping: Mapping[str, str], lang: str
-) -> tuple[register.ParsedRegister | None, list[Problem]]:
+) -> tuple[parsing.ParsedRegister | None, list[Problem]]:
     try:
-        return register.parse(table, mapping, country_index(session), lang), []
+        return parsing.parse(table, mapping, country_index(session), lang), []
     except ImportRefused as exc:
         return None, exc.problems
 

@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from riskreg.imports.subprocessor_services import SOURCE_MAX
+from riskreg.imports.subprocessors.services import SOURCE_MAX
 
 
 class SubProcessorUploadForm(FlaskForm):

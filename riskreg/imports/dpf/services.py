@@ -1,8 +1,8 @@
 """Importing the DPF list: a batch to look at first, applied all at once; near matches decided one at a time.
 
-``preview`` reads and matches the list (``riskreg.imports.dpf``) and keeps the result as a pending batch,
-with a ``DpfReview`` for each near match; nothing in the register changes. ``apply`` writes the exact matches
-in one transaction: the DPF status as listed (active or inactive), the name as listed, and the date
+``preview`` reads and matches the list (``riskreg.imports.dpf.parse``) and keeps the result as a pending
+batch, with a ``DpfReview`` for each near match; nothing in the register changes. ``apply`` writes the exact
+matches in one transaction: the DPF status as listed (active or inactive), the name as listed, and the date
 checked. Near matches wait for a person (``decide_review``). Vendors and sub-processors that are not on the
 list are left alone: the list says who is certified, not who was looked for.
 """
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from riskreg.db import utcnow
 from riskreg.enums import DpfStatus, ImportKind, ImportState, ReviewState
 from riskreg.errors import DomainError
-from riskreg.imports.dpf import SUB_PROCESSOR, VENDOR, Candidate, MatchResult, match, read_list
+from riskreg.imports.dpf.parse import SUB_PROCESSOR, VENDOR, Candidate, MatchResult, match, read_list
 from riskreg.imports.files import Limits
 from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.services import commit

@@ -14,11 +14,11 @@ from riskreg.catalogue import label_in, translate
 from riskreg.clitools import LANGS, iso_date
 from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.imports import subprocessor_services as services
 from riskreg.imports.cli import import_group
 from riskreg.imports.files import ImportRefused, read_file, read_table
 from riskreg.imports.settings import configured_limits
-from riskreg.imports.subprocessors import ADDED, CHANGED, REMOVED, UNCHANGED, Entry
+from riskreg.imports.subprocessors import services
+from riskreg.imports.subprocessors.parse import ADDED, CHANGED, REMOVED, UNCHANGED, Entry
 from riskreg.vocabulary import N_
 
 ACTOR = "riskreg import subprocessors"

@@ -11,8 +11,8 @@ from riskreg.auth.permissions import Permission, requires
 from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
-from riskreg.imports import dpf_services as services
-from riskreg.imports.dpf_forms import DpfUploadForm, ReviewDecisionForm
+from riskreg.imports.dpf import services
+from riskreg.imports.dpf.forms import DpfUploadForm, ReviewDecisionForm
 from riskreg.imports.files import ImportRefused, Problem
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.settings import configured_limits

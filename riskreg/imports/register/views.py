@@ -15,10 +15,11 @@ from riskreg.enums import ImportKind
 from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
-from riskreg.imports import register, register_services
 from riskreg.imports.files import ImportRefused, Problem, read_table
 from riskreg.imports.models import ImportBatch
-from riskreg.imports.register_forms import MappingForm, RegisterUploadForm, mapping_form
+from riskreg.imports.register import parse as parsing
+from riskreg.imports.register import services
+from riskreg.imports.register.forms import MappingForm, RegisterUploadForm, mapping_form
 from riskreg.imports.settings import configured_limits
 from riskreg.imports.views import bp
 
@@ -50,10 +51,10 @@ def _batch_url(batch: ImportBatch) -> str:
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
     session = db.session()
-    batches = register_services.recent_batches(session)
+    batches = services.recent_batches(session)
     vendors = [
         (v, _endpoint_url("imports.subprocessors_upload", f"/imports/subprocessors/{v.id}", vendor_id=v.id))
-        for v in register_services.active_vendors(session)
+        for v in services.active_vendors(session)
     ]
     return render_template(
         "imports/index.html",
@@ -85,7 +86,7 @@ def register_upload():  # type: ignore[no-untyped-def]
         except ImportRefused as exc:
             problems = exc.problems
         else:
-            batch = register_services.start(db.session(), table, upload.filename or "", current_user.id)
+            batch = services.start(db.session(), table, upload.filename or "", current_user.id)
             flash(
                 _("%(n)s rows read. Choose what each column holds.", n=batch.summary.get("rows", 0)),
                 "success",
@@ -100,7 +101,7 @@ def register_upload():  # type: ignore[no-untyped-def]
 def _mapping_page(
     batch: ImportBatch, form: MappingForm, problems: list[Problem], status: int
 ) -> tuple[str, int]:
-    table = register_services.batch_table(batch)
+    table = services.batch_table(batch)
     samples = {h: [row.values.get(h, "") for row in table.rows[:SAMPLE_ROWS]] for h in table.headers}
     return render_template(
         "imports/register_mapping.html",
@@ -116,17 +117,17 @@ def _mapping_page(
 @requires(Permission.EDIT_REGISTER)
 def register_mapping(batch_id: int) -> Response | tuple[str, int]:
     batch = _load_batch(batch_id)
-    if not register_services.can_change(batch):
+    if not services.can_change(batch):
         flash(_("This import was applied or discarded already."), "error")
         return redirect(url_for("imports.register_batch", batch_id=batch.id))
-    table = register_services.batch_table(batch)
+    table = services.batch_table(batch)
     form = mapping_form(table.headers, batch.payload.get("mapping") or {})
     problems: list[Problem] = []
     if form.validate_on_submit():
         lang = current_language()
         try:
-            register.check_mapping(table.headers, form.mapping(), lang)
-            register_services.remap(db.session(), batch, form.mapping(), lang)
+            parsing.check_mapping(table.headers, form.mapping(), lang)
+            services.remap(db.session(), batch, form.mapping(), lang)
         except ImportRefused as exc:
             problems = exc.problems
         except DomainError as exc:
@@ -142,15 +143,15 @@ def _batch_page(batch: ImportBatch, status: int = 200) -> tuple[str, int]:
     return render_template(
         "imports/register_batch.html",
         batch=batch,
-        problems=register_services.batch_problems(batch),
+        problems=services.batch_problems(batch),
         vendors=plan.get("vendors", []),
         systems=plan.get("systems", [])[:SHOWN_ROWS],
         hidden=max(0, len(plan.get("systems", [])) - SHOWN_ROWS),
         mapping=[
-            (h, n, register.FIELD_LABELS.get(n)) for h, n in (batch.payload.get("mapping") or {}).items()
+            (h, n, parsing.FIELD_LABELS.get(n)) for h, n in (batch.payload.get("mapping") or {}).items()
         ],
-        can_apply=register_services.can_apply(batch),
-        can_change=register_services.can_change(batch),
+        can_apply=services.can_apply(batch),
+        can_change=services.can_change(batch),
         lang=current_language(),
     ), status
 
@@ -166,7 +167,7 @@ def register_batch(batch_id: int):  # type: ignore[no-untyped-def]
 def register_apply(batch_id: int) -> Response | tuple[str, int]:
     batch = _load_batch(batch_id)
     try:
-        counts = register_services.apply(db.session(), batch, current_user.id, current_language())
+        counts = services.apply(db.session(), batch, current_user.id, current_language())
     except ImportRefused as exc:
         flash(
             _(
@@ -196,7 +197,7 @@ def register_apply(batch_id: int) -> Response | tuple[str, int]:
 def register_discard(batch_id: int) -> Response | tuple[str, int]:
     batch = _load_batch(batch_id)
     try:
-        register_services.discard(db.session(), batch)
+        services.discard(db.session(), batch)
     except DomainError as exc:
         flash(exc.message, "error")
         return _batch_page(_load_batch(batch_id), 409)

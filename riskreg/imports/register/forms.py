@@ -10,7 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 
 from riskreg.forms import select_choices
-from riskreg.imports.register import FIELD_LABELS
+from riskreg.imports.register.parse import FIELD_LABELS
 
 
 class RegisterUploadForm(FlaskForm):

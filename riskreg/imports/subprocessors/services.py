@@ -1,6 +1,6 @@
 """Importing a vendor's sub-processor list: a preview to look at first, then applied all at once.
 
-``preview`` reads the list (``riskreg.imports.subprocessors``), compares it with the vendor's current
+``preview`` reads the list (``riskreg.imports.subprocessors.parse``), compares it with the vendor's current
 sub-processors and keeps the result as a pending batch, with the affected systems' verdicts before and after:
 "after" is computed by making the changes inside a savepoint that is rolled back, so nothing in the register
 (and no stored verdict) changes. ``apply`` makes the changes in one transaction — new sub-processors created,
@@ -33,12 +33,12 @@ from riskreg.enums import (
     TransferMechanism,
 )
 from riskreg.errors import ConflictError, DomainError
-from riskreg.imports import subprocessors as parsing
 from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, Limits, Problem, Table, read_table, read_text
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.names import normalise
-from riskreg.imports.subprocessors import ADDED, CHANGED, REMOVED, Current, Diff, Listed
+from riskreg.imports.subprocessors import parse as parsing
+from riskreg.imports.subprocessors.parse import ADDED, CHANGED, REMOVED, Current, Diff, Listed
 from riskreg.services import assign, commit
 from riskreg.subprocessors.services import check_sub_processor
 from riskreg.systems.models import System

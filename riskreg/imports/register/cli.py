@@ -16,10 +16,11 @@ from riskreg.catalogue import translate
 from riskreg.clitools import LANGS
 from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.imports import register, register_services
 from riskreg.imports.cli import import_group
 from riskreg.imports.files import ImportRefused, Problem, Table, read_file, read_table
-from riskreg.imports.register_services import Progress
+from riskreg.imports.register import parse as parsing
+from riskreg.imports.register import services
+from riskreg.imports.register.services import Progress
 from riskreg.imports.settings import configured_limits
 from riskreg.vocabulary import N_
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 def _mapping(table: Table, overrides: Sequence[str], lang: str) -> dict[str, str]:
     """The suggested mapping with each ``Header=field`` laid over it (``Header=`` ignores a column)."""
-    mapping = register.suggest_mapping(table.headers)
+    mapping = parsing.suggest_mapping(table.headers)
     headers = {h.lower(): h for h in table.headers}
     for item in overrides:
         header, sep, name = item.partition("=")
@@ -39,8 +40,8 @@ def _mapping(table: Table, overrides: Sequence[str], lang: str) -> dict[str, str
                 translate(lang, N_("The file has no column %(name)s."), name=header or item),
                 param_hint="--map",
             )
-        if name and name not in register.FIELD_LABELS:
-            fields = ", ".join(register.FIELDS)
+        if name and name not in parsing.FIELD_LABELS:
+            fields = ", ".join(parsing.FIELDS)
             raise click.BadParameter(
                 translate(lang, N_("Unknown field: %(name)s."), name=name) + f" ({fields})",
                 param_hint="--map",
@@ -77,7 +78,7 @@ def _bar(length: int, label: str) -> Iterator[Progress]:
     "overrides",
     multiple=True,
     metavar="'Header=field'",
-    help=f"Map a column to a field (repeatable; 'Header=' ignores it). Fields: {', '.join(register.FIELDS)}.",
+    help=f"Map a column to a field (repeatable; 'Header=' ignores it). Fields: {', '.join(parsing.FIELDS)}.",
 )
 @click.option("--lang", type=LANGS, default="da", show_default=True, help="Language of the output.")
 @with_appcontext
@@ -100,12 +101,12 @@ def register_command(file: Path, dry_run: bool, overrides: tuple[str, ...], lang
 
     click.echo(translate(lang, N_("Columns:")))
     for header, name in mapping.items():
-        target = translate(lang, register.FIELD_LABELS[name]) if name else translate(lang, N_("(ignored)"))
+        target = translate(lang, parsing.FIELD_LABELS[name]) if name else translate(lang, N_("(ignored)"))
         click.echo(f"  {header} -> {target}" + (f" [{name}]" if name else ""))
     click.echo(translate(lang, N_("Rows read: %(n)s"), n=len(table.rows)))
 
     with _bar(len(table.rows), translate(lang, N_("Checking"))) as progress:
-        batch = register_services.preview(session, table, mapping, file.name, lang, progress=progress)
+        batch = services.preview(session, table, mapping, file.name, lang, progress=progress)
     summary = batch.summary
     click.echo(
         translate(
@@ -119,9 +120,9 @@ def register_command(file: Path, dry_run: bool, overrides: tuple[str, ...], lang
             existing=summary.get("vendors_existing", 0),
         )
     )
-    problems = register_services.batch_problems(batch)
+    problems = services.batch_problems(batch)
     if problems or dry_run:
-        register_services.discard(session, batch)
+        services.discard(session, batch)
     if problems:
         _echo_problems(problems, lang)
         raise SystemExit(1)
@@ -130,9 +131,9 @@ def register_command(file: Path, dry_run: bool, overrides: tuple[str, ...], lang
         return
     try:
         with _bar(len(table.rows), translate(lang, N_("Importing"))) as progress:
-            counts = register_services.apply(session, batch, None, lang, progress)
+            counts = services.apply(session, batch, None, lang, progress)
     except ImportRefused as exc:
-        register_services.discard(session, batch)
+        services.discard(session, batch)
         _echo_problems(exc.problems, lang)
         raise SystemExit(1) from exc
     except DomainError as exc:

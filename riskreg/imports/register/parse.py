@@ -4,7 +4,7 @@ A person maps each column of the file to a riskreg field (``suggest_mapping`` pr
 names, Danish or English); ``parse`` turns every row into plain values the systems and vendors services take,
 and refuses the whole file with every bad cell as a ``Problem`` (row, column, reason) when any is wrong.
 What needs the database (matching vendors, existing system names, the services' own rules) is left to
-``riskreg.imports.register_services``.
+``riskreg.imports.register.services``.
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ from riskreg.auth.permissions import Permission, requires
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
-from riskreg.imports import subprocessor_services as services
 from riskreg.imports.files import ImportRefused, Problem
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.settings import configured_limits
-from riskreg.imports.subprocessor_forms import SubProcessorUploadForm
+from riskreg.imports.subprocessors import services
+from riskreg.imports.subprocessors.forms import SubProcessorUploadForm
 from riskreg.imports.views import bp
 from riskreg.vendors.models import Vendor
 

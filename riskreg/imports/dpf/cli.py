@@ -16,9 +16,9 @@ from riskreg.catalogue import translate
 from riskreg.clitools import LANGS
 from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.imports import dpf_services as services
 from riskreg.imports.cli import import_group
-from riskreg.imports.dpf import MatchResult
+from riskreg.imports.dpf import services
+from riskreg.imports.dpf.parse import MatchResult
 from riskreg.imports.files import ImportRefused, read_file
 from riskreg.imports.settings import configured_limits
 from riskreg.vocabulary import N_
