@@ -14,7 +14,7 @@ from riskreg.imports.files import ImportRefused, read_table, read_text
 from riskreg.imports.subprocessors.parse import Current, Listed, diff, fingerprint, mechanism_of, parse
 from riskreg.reference.loader import country_names
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 THIRD = {"US", "IN", "AU", "GB", "CH", "JP"}  # enough of the world outside the EU/EEA for these tests
 
 

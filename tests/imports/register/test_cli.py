@@ -15,7 +15,7 @@ from riskreg.imports.models import ImportBatch
 from riskreg.systems.models import System
 from riskreg.vendors.models import Vendor
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def run(app: Flask, *args: str) -> Any:

@@ -16,7 +16,7 @@ from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.vendors.models import Vendor
 from tests.conftest import post_form
 from tests.imports.conftest import DATA, DpfRegister
-from tests.imports.test_dpf import xlsx_bytes
+from tests.imports.dpf.test_parse import xlsx_bytes
 from tests.subprocessors.factories import in_english, text
 
 Login = Callable[..., FlaskClient]
