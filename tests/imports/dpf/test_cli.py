@@ -13,7 +13,7 @@ from riskreg.enums import DpfStatus, ImportState
 from riskreg.extensions import db
 from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.vendors.models import Vendor
-from tests.imports.conftest import DATA, DpfRegister
+from tests.imports.helpers import DATA, DpfRegister
 
 LIST = str(DATA / "dpf_list.csv")
 

@@ -8,15 +8,14 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from riskreg.enums import DpfStatus, ImportState, ReviewState, Role
 from riskreg.extensions import db
 from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.vendors.models import Vendor
 from tests.conftest import post_form
-from tests.imports.conftest import DATA, DpfRegister
-from tests.imports.dpf.test_parse import xlsx_bytes
+from tests.imports.helpers import DATA, DpfRegister, batches, xlsx_bytes
 from tests.subprocessors.factories import in_english, text
 
 Login = Callable[..., FlaskClient]
@@ -42,13 +41,6 @@ def vendor_status(app: Flask, vendor_id: int) -> DpfStatus:
         status = db.session.get_one(Vendor, vendor_id).dpf_status
         db.session.remove()
         return status
-
-
-def batches(app: Flask) -> int:
-    with app.app_context():
-        n = db.session.scalar(select(func.count()).select_from(ImportBatch)) or 0
-        db.session.remove()
-        return n
 
 
 def test_upload_preview_apply_and_confirm(app: Flask, login: Login, dpf_register: DpfRegister) -> None:

@@ -8,26 +8,15 @@ import io
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from riskreg.enums import DpfStatus
 from riskreg.imports.dpf.parse import SUB_PROCESSOR, VENDOR, Candidate, DpfEntry, match, read_list
 from riskreg.imports.files import ImportRefused
+from tests.imports.helpers import xlsx_bytes
 
 
 def csv_bytes(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def refusal(data: bytes) -> list[tuple[int | None, str | None, str]]:

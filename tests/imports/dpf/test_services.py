@@ -16,7 +16,7 @@ from riskreg.imports.dpf import services
 from riskreg.imports.files import ImportRefused
 from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.vendors.models import SubProcessor, Vendor
-from tests.imports.conftest import DATA, DpfRegister
+from tests.imports.helpers import DATA, DpfRegister
 
 ON = dt.date(2026, 11, 20)
 

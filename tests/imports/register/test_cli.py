@@ -14,8 +14,7 @@ from riskreg.extensions import db
 from riskreg.imports.models import ImportBatch
 from riskreg.systems.models import System
 from riskreg.vendors.models import Vendor
-
-DATA = Path(__file__).resolve().parents[2] / "data"
+from tests.imports.helpers import DATA
 
 
 def run(app: Flask, *args: str) -> Any:

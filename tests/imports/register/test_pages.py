@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from riskreg.imports.models import ImportBatch
 from riskreg.systems.models import System
 from riskreg.vendors.models import Vendor
 from tests.conftest import csrf_token, post_form
+from tests.subprocessors.factories import in_english, text
 
 GOOD = (
     "System;Leverandør;Land;Registrerede;Noter\n"
@@ -26,16 +26,6 @@ GOOD = (
     "Momentum;Netcompany A/S;;Borgere;x\n"
     "Zoom;Zoom Video Communications, Inc.;USA;Medarbejdere;\n"
 ).encode("cp1252", errors="strict")
-
-
-def english(client: FlaskClient) -> FlaskClient:
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def counts(app: Flask) -> tuple[int, int, int]:
@@ -64,7 +54,7 @@ def batch_id(response: Any) -> int:
 
 @pytest.fixture
 def editor(login: Callable[..., FlaskClient]) -> FlaskClient:
-    return english(login(Role.SECURITY))
+    return in_english(login(Role.SECURITY))
 
 
 @pytest.fixture
@@ -235,7 +225,7 @@ def test_a_reader_sees_the_index_and_batches_but_cannot_upload(
     app: Flask, editor: FlaskClient, login: Callable[..., FlaskClient], netcompany: int
 ) -> None:
     bid = batch_id(upload(editor, GOOD))
-    reader = english(login(Role.READER))
+    reader = in_english(login(Role.READER))
     body = text(reader.get("/imports/"))
     assert f'data-batch="{bid}" data-kind="register" data-state="pending"' in body
     assert "Import a register" not in body

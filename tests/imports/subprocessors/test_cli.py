@@ -12,10 +12,7 @@ from riskreg.enums import ImportState, TransferClass
 from riskreg.extensions import db
 from riskreg.imports.models import ImportBatch
 from riskreg.vendors.models import SubProcessor
-from tests.imports import subprocessor_factories
-from tests.imports.subprocessor_factories import UPDATED, csv_list, stored_verdict
-
-world = subprocessor_factories.world
+from tests.imports.helpers import UPDATED, csv_list, stored_verdict
 
 
 def run(app: Flask, *args: str) -> Any:

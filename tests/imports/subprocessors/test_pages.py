@@ -8,18 +8,15 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from riskreg.enums import ImportState, LocationKind, TransferClass
 from riskreg.extensions import db
 from riskreg.imports.models import ImportBatch
 from riskreg.vendors.models import SubProcessor
 from tests.conftest import post_form
-from tests.imports import subprocessor_factories
-from tests.imports.subprocessor_factories import UPDATED, csv_list, stored_verdict
+from tests.imports.helpers import UPDATED, batches, csv_list, stored_verdict
 from tests.subprocessors.factories import in_english, text
-
-world = subprocessor_factories.world
 
 PASTED = (
     "Navn\tYdelse\tLande\n"
@@ -40,11 +37,6 @@ def _batch_id(response) -> int:  # type: ignore[no-untyped-def]
     match = re.search(r"/imports/subprocessors/batch/(\d+)$", response.headers["Location"])
     assert match, response.headers.get("Location")
     return int(match.group(1))
-
-
-def _batches(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(ImportBatch)) or 0
 
 
 def _live(app: Flask, vendor_id: int) -> set[str]:
@@ -133,7 +125,7 @@ def test_a_refused_list_shows_every_problem_with_400_and_saves_nothing(
     assert found == {("3", "Name"), ("4", "Countries"), ("5", "Countries")}
     assert "“EU” is a region, not a country: name the countries it means." in html
     assert "Unknown country: “Narnia”." in html
-    assert _batches(app) == 0
+    assert batches(app) == 0
 
 
 def test_file_and_pasted_table_together_or_neither_are_refused(
@@ -151,7 +143,7 @@ def test_file_and_pasted_table_together_or_neither_are_refused(
     empty = _upload(client, world["vendor"], b"")
     assert empty.status_code == 400
     assert "The file is empty." in text(empty)
-    assert _batches(app) == 0
+    assert batches(app) == 0
 
 
 def test_a_stale_batch_is_refused_with_409(
@@ -185,7 +177,7 @@ def test_a_reader_sees_the_preview_but_cannot_upload_or_confirm(
     assert "/apply" not in text(page)
     assert post_form(reader, f"/imports/subprocessors/batch/{batch_id}/apply").status_code == 403
     assert post_form(reader, f"/imports/subprocessors/batch/{batch_id}/discard").status_code == 403
-    assert _batches(app) == 1
+    assert batches(app) == 1
     assert "Zendesk Inc." not in _live(app, world["vendor"])
 
 

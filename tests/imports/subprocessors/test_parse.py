@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,15 +11,9 @@ from hypothesis import strategies as st
 from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, read_table, read_text
 from riskreg.imports.subprocessors.parse import Current, Listed, diff, fingerprint, mechanism_of, parse
-from riskreg.reference.loader import country_names
+from tests.imports.helpers import DATA
 
-DATA = Path(__file__).resolve().parents[2] / "data"
 THIRD = {"US", "IN", "AU", "GB", "CH", "JP"}  # enough of the world outside the EU/EEA for these tests
-
-
-@pytest.fixture(scope="module")
-def index() -> CountryIndex:
-    return CountryIndex.from_rows((code, en, da) for code, (en, da) in country_names().items())
 
 
 def _problems(exc: pytest.ExceptionInfo[ImportRefused]) -> list[tuple[int | None, str | None, str]]:

@@ -16,10 +16,7 @@ from riskreg.imports.files import ImportRefused, read_table
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.subprocessors import services
 from riskreg.vendors.models import SubProcessor, Vendor
-from tests.imports import subprocessor_factories
-from tests.imports.subprocessor_factories import UPDATED, csv_list, stored_verdict
-
-world = subprocessor_factories.world
+from tests.imports.helpers import UPDATED, csv_list, stored_verdict
 
 LIST_DATE = dt.date(2026, 1, 15)
 
