@@ -18,7 +18,7 @@ from riskreg.imports.cli import import_group
 from riskreg.imports.files import ImportRefused, read_file, read_table
 from riskreg.imports.settings import configured_limits
 from riskreg.imports.subprocessors import services
-from riskreg.imports.subprocessors.parse import ADDED, CHANGED, REMOVED, UNCHANGED, Entry
+from riskreg.imports.subprocessors.diff import ADDED, CHANGED, REMOVED, UNCHANGED, Entry
 from riskreg.vocabulary import N_
 
 ACTOR = "riskreg import subprocessors"

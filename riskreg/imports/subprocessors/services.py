@@ -1,11 +1,12 @@
 """Importing a vendor's sub-processor list: a preview to look at first, then applied all at once.
 
 ``preview`` reads the list (``riskreg.imports.subprocessors.parse``), compares it with the vendor's current
-sub-processors and keeps the result as a pending batch, with the affected systems' verdicts before and after:
-"after" is computed by making the changes inside a savepoint that is rolled back, so nothing in the register
-(and no stored verdict) changes. ``apply`` makes the changes in one transaction — new sub-processors created,
-changed ones updated with their countries replaced, removed ones archived (never deleted), each with the
-list's source and date — and the stored verdicts follow on commit (``riskreg.transfers.tracking``).
+sub-processors (``riskreg.imports.subprocessors.diff``) and keeps the result as a pending batch, with the
+affected systems' verdicts before and after: "after" is computed by making the changes inside a savepoint
+that is rolled back, so nothing in the register (and no stored verdict) changes. ``apply`` makes the changes
+in one transaction — new sub-processors created, changed ones updated with their countries replaced, removed
+ones archived (never deleted), each with the list's source and date — and the stored verdicts follow on
+commit (``riskreg.transfers.tracking``).
 A batch previewed against a list that has changed since is refused.
 """
 
@@ -38,7 +39,8 @@ from riskreg.imports.files import ImportRefused, Limits, Problem, Table, read_ta
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.names import normalise
 from riskreg.imports.subprocessors import parse as parsing
-from riskreg.imports.subprocessors.parse import ADDED, CHANGED, REMOVED, Current, Diff, Listed
+from riskreg.imports.subprocessors.diff import ADDED, CHANGED, REMOVED, Current, Diff, diff, fingerprint
+from riskreg.imports.subprocessors.parse import Listed
 from riskreg.services import assign, commit
 from riskreg.subprocessors.services import check_sub_processor
 from riskreg.systems.models import System
@@ -164,7 +166,7 @@ def preview(
     except DomainError as exc:
         list_error = exc.message
     third = third_countries(session, list_source) if list_source is not None else set()
-    result = parsing.diff(listed, current, third)
+    result = diff(listed, current, third)
     batch = ImportBatch(
         kind=ImportKind.SUBPROCESSORS,
         state=ImportState.PENDING,
@@ -189,7 +191,7 @@ def preview(
     batch.payload = {
         "rows": [item.to_json() for item in listed],
         "diff": result.to_json(),
-        "fingerprint": parsing.fingerprint(current),
+        "fingerprint": fingerprint(current),
         "systems": systems,
         "list": {lang: list_source.label(lang) for lang in ("da", "en")} if list_source else None,
         "list_error": list_error,
@@ -344,7 +346,7 @@ def apply(session: Session, batch: ImportBatch, user: User | None = None, lang: 
     vendor = batch.vendor
     if vendor is None:  # pragma: no cover - a sub-processor batch always has its vendor
         raise DomainError(translate(lang, N_("The vendor of this import no longer exists.")))
-    if parsing.fingerprint(current_list(session, vendor)) != batch.payload.get("fingerprint"):
+    if fingerprint(current_list(session, vendor)) != batch.payload.get("fingerprint"):
         raise ConflictError(
             translate(
                 lang,
@@ -444,7 +446,7 @@ def show(session: Session, batch: ImportBatch, lang: str) -> Preview:
     stale = (
         batch.state == ImportState.PENDING
         and batch.vendor is not None
-        and parsing.fingerprint(current_list(session, batch.vendor)) != payload.get("fingerprint")
+        and fingerprint(current_list(session, batch.vendor)) != payload.get("fingerprint")
     )
     return Preview(
         batch=batch,
