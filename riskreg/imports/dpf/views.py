@@ -34,7 +34,7 @@ def _upload_page(form: DpfUploadForm, problems: list[Problem], status: int) -> t
 
 @bp.route("/dpf", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def dpf_upload():  # type: ignore[no-untyped-def]
+def dpf_upload() -> Response | tuple[str, int]:
     form = DpfUploadForm()
     problems: list[Problem] = []
     if form.validate_on_submit():
@@ -80,13 +80,13 @@ def _load_batch(batch_id: int) -> ImportBatch:
 
 @bp.route("/dpf/<int:batch_id>")
 @requires(Permission.READ)
-def dpf_batch(batch_id: int):  # type: ignore[no-untyped-def]
+def dpf_batch(batch_id: int) -> tuple[str, int]:
     return _batch_page(_load_batch(batch_id))
 
 
 @bp.route("/dpf/<int:batch_id>/apply", methods=["POST"])
 @requires(Permission.EDIT_REGISTER)
-def dpf_apply(batch_id: int):  # type: ignore[no-untyped-def]
+def dpf_apply(batch_id: int) -> Response | tuple[str, int]:
     batch = _load_batch(batch_id)
     try:
         count = services.apply(db.session(), batch, current_user.id)
@@ -102,7 +102,7 @@ def dpf_apply(batch_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/dpf/<int:batch_id>/discard", methods=["POST"])
 @requires(Permission.EDIT_REGISTER)
-def dpf_discard(batch_id: int):  # type: ignore[no-untyped-def]
+def dpf_discard(batch_id: int) -> Response | tuple[str, int]:
     batch = _load_batch(batch_id)
     try:
         services.discard(db.session(), batch)

@@ -49,7 +49,7 @@ def _batch_url(batch: ImportBatch) -> str:
 
 @bp.route("/")
 @requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     session = db.session()
     batches = services.recent_batches(session)
     vendors = [
@@ -76,7 +76,7 @@ def _load_batch(batch_id: int) -> ImportBatch:
 
 @bp.route("/register", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def register_upload():  # type: ignore[no-untyped-def]
+def register_upload() -> Response | tuple[str, int]:
     form = RegisterUploadForm()
     problems: list[Problem] = []
     if form.validate_on_submit():
@@ -158,7 +158,7 @@ def _batch_page(batch: ImportBatch, status: int = 200) -> tuple[str, int]:
 
 @bp.route("/register/<int:batch_id>")
 @requires(Permission.READ)
-def register_batch(batch_id: int):  # type: ignore[no-untyped-def]
+def register_batch(batch_id: int) -> tuple[str, int]:
     return _batch_page(_load_batch(batch_id))
 
 
