@@ -14,5 +14,6 @@ Shared by the three:
 - ``views``: the ``imports`` blueprint, with the routes of the three attached; ``cli``: ``riskreg import``.
 
 Each import's package has the same modules: ``parse`` (pure: no Flask, no session), ``services`` (the
-batch kept and applied), ``forms``, ``views`` and ``cli``.
+batch kept and applied), ``forms``, ``views`` and ``cli``; ``subprocessors`` also has ``diff`` (pure), the
+list compared with the register.
 """
