@@ -5,8 +5,8 @@ names, synthetic but written as people write them: the same company with another
 "A/S" / ", Inc."), "&" for "and", other case, typing errors, subsidiaries ("... Ireland Ltd") and unrelated
 names. Then it measures, in the same run:
 
-(a) riskreg's matching, ``riskreg.imports.dpf.match`` (normalising every name, the exact pass, the rapidfuzz
-    near-match pass over the names not matched), the median of ``--repeat`` runs;
+(a) riskreg's matching, ``riskreg.imports.dpf.parse.match`` (normalising every name, the exact pass, the
+    rapidfuzz near-match pass over the names not matched), the median of ``--repeat`` runs;
 (b) a naive pairwise loop, ``fuzz.ratio`` of every list name with every register name, timed on ``--sample``
     list entries and extrapolated to the whole list;
 
@@ -33,7 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from riskreg.enums import DpfStatus  # noqa: E402
-from riskreg.imports.dpf import SUB_PROCESSOR, VENDOR, Candidate, DpfEntry, match, read_list  # noqa: E402
+from riskreg.imports.dpf.parse import (  # noqa: E402
+    SUB_PROCESSOR,
+    VENDOR,
+    Candidate,
+    DpfEntry,
+    match,
+    read_list,
+)
 
 TARGET_SECONDS = 2.0
 

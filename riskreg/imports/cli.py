@@ -12,6 +12,8 @@ def import_group() -> None:
 
 def commands() -> click.Group:
     """The group with every import command attached (each lives beside its import's code)."""
-    from riskreg.imports import dpf_cli, register_cli, subprocessor_cli  # noqa: F401  (attach the commands)
+    from riskreg.imports.dpf import cli as dpf_cli  # noqa: F401  (attach the commands)
+    from riskreg.imports.register import cli as register_cli  # noqa: F401
+    from riskreg.imports.subprocessors import cli as subprocessor_cli  # noqa: F401
 
     return import_group

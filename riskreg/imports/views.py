@@ -9,6 +9,8 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 def register_routes() -> Blueprint:
     """The blueprint with every import's routes attached (each lives beside its import's code)."""
-    from riskreg.imports import dpf_views, register_views, subprocessor_views  # noqa: F401  (attach the routes)
+    from riskreg.imports.dpf import views as dpf_views  # noqa: F401  (attach the routes)
+    from riskreg.imports.register import views as register_views  # noqa: F401
+    from riskreg.imports.subprocessors import views as subprocessor_views  # noqa: F401
 
     return bp

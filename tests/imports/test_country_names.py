@@ -7,16 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from riskreg.imports.country_names import CountryIndex, fold
-from riskreg.reference.loader import country_names
 
 REGION = "“%(value)s” is a region, not a country: name the countries it means."
 UNKNOWN = "Unknown country: “%(value)s”."
-
-
-@pytest.fixture(scope="module")
-def index() -> CountryIndex:
-    # The rows the service reads from the country table (which the reference loader fills).
-    return CountryIndex.from_rows((code, en, da) for code, (en, da) in country_names().items())
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from riskreg.imports import dpf, register, subprocessors
 from riskreg.imports.country_names import CountryIndex
+from riskreg.imports.dpf import parse as dpf
 from riskreg.imports.files import ImportRefused, Limits, Row, Table, read_table, read_text
+from riskreg.imports.register import parse as register
+from riskreg.imports.subprocessors import parse as subprocessors
 
 FUZZ = settings(suppress_health_check=[HealthCheck.too_slow])
 LIMITS = Limits(max_bytes=64 * 1024, max_unzipped=1024 * 1024, max_rows=500)

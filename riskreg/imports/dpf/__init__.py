@@ -1,0 +1,1 @@
+"""The DPF import: the Data Privacy Framework list matched to the register by name; near matches reviewed."""

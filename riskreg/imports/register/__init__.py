@@ -1,0 +1,1 @@
+"""The register import: an existing register spreadsheet mapped column by column, dry-run, then applied."""
