@@ -1,4 +1,4 @@
-"""Setuptools hook: compile the translation catalogues into every build, so an installed riskreg speaks Danish.
+"""Setuptools hook: compile the translation catalogues into every build, so installed riskreg speaks Danish.
 
 The metadata is in pyproject.toml. The .mo files are build products (not in git): `make compile` writes them
 into the checkout for development; this hook writes them into the wheel that `pip install .` builds.
@@ -23,7 +23,8 @@ class BuildWithCatalogues(build_py):
         from babel.messages.pofile import read_po
 
         for po in sorted(CATALOGUES.glob("*/LC_MESSAGES/messages.po")):
-            target = po.with_suffix(".mo") if self.editable_mode else Path(self.build_lib) / po.with_suffix(".mo")
+            mo = po.with_suffix(".mo")
+            target = mo if self.editable_mode else Path(self.build_lib) / mo
             target.parent.mkdir(parents=True, exist_ok=True)
             with po.open("rb") as source:
                 catalog = read_po(source, locale=po.parts[-3])

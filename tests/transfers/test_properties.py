@@ -53,7 +53,7 @@ M = TransferMechanism
 S = CountryStatus
 C = TransferClass
 
-#: A tenth of the profile's examples for the database tests (each commits several times and re-classifies), and
+#: A tenth of the profile's examples for the database tests (each commits and re-classifies often), and
 #: no shrinking: shrinking re-runs the database work hundreds of times; the failing example is printed as is.
 DB = settings(
     max_examples=max(5, settings.default.max_examples // 10),
