@@ -81,7 +81,7 @@ def build(url: str, size: int, systems_per_vendor: int | None = None) -> dict[st
     from riskreg.demo.cases import load_cases
     from riskreg.demo.generate import generate_register
     from riskreg.systems.models import System
-    from riskreg.transfers import engine
+    from riskreg.transfers import classified, sources
     from riskreg.vendors.models import SubProcessor, Vendor
 
     app = make_app(url)
@@ -94,7 +94,7 @@ def build(url: str, size: int, systems_per_vendor: int | None = None) -> dict[st
             generate_register(session, size, systems_per_vendor=systems_per_vendor)
         elif size:
             generate_register(session, size)
-        source = engine.official_source(session, engine.today())
+        source = sources.official_source(session, sources.today())
 
         def count(what: Any) -> int:
             return session.scalar(select(func.count()).select_from(what)) or 0
@@ -103,7 +103,7 @@ def build(url: str, size: int, systems_per_vendor: int | None = None) -> dict[st
             "systems": count(System),
             "vendors": count(Vendor),
             "sub_processors": count(SubProcessor),
-            "transfers": count(engine.transfer_rows(source).subquery()),
+            "transfers": count(classified.transfer_rows(source).subquery()),
         }
         db.session.remove()
         db.engine.dispose()

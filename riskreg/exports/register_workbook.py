@@ -45,7 +45,7 @@ from riskreg.exports.xlsx import Book, Column
 from riskreg.systems.assessment import SourceChoice
 from riskreg.systems.models import Department, System, system_department
 from riskreg.systems.services import SystemFilter, system_list_ids, system_list_rows
-from riskreg.transfers import engine, rules
+from riskreg.transfers import classified, rules, sources, system_verdicts
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor, subprocessor_system
 from riskreg.vocabulary import N_
 
@@ -168,7 +168,7 @@ def _departments() -> Any:
 
 
 def _transfer_countries() -> Any:
-    distinct = engine.transfer_countries().subquery("system_country")
+    distinct = classified.transfer_countries().subquery("system_country")
     return (
         select(distinct.c.system_id, func.aggregate_strings(distinct.c.country_code, ",").label("countries"))
         .group_by(distinct.c.system_id)
@@ -266,7 +266,7 @@ class _Export:
     flt: SystemFilter
     sort: str
     # The verdicts the page shows: stored (None) for today's official list, else computed for the choice.
-    source: engine.ListSource | None
+    source: sources.ListSource | None
     counts: dict[str, int]
 
     def ids(self, *, ordered: bool = False) -> Any:
@@ -554,7 +554,7 @@ def _transfers_table(x: _Export, empty: str) -> Table:
     source = x.choice.source
     exported = select(x.ids().c.system_id)
     ordered = x.ids(ordered=True)
-    transfers = engine.listed_transfers(source, exported).subquery("transfer")
+    transfers = classified.listed_transfers(source, exported).subquery("transfer")
     vendor, sub = aliased(Vendor), aliased(SubProcessor)
     recipient = func.coalesce(sub.name, vendor.name)
     # A transfer's row holds only what differs from system to system; the rest is per recipient location.
@@ -581,7 +581,7 @@ def _transfers_table(x: _Export, empty: str) -> Table:
             transfers.c.location_kind,
         )
     )
-    located = engine.classified_locations(source, exported).subquery("located")
+    located = classified.classified_locations(source, exported).subquery("located")
     facts_stmt = (
         select(located, vendor.name.label("vendor_name"), recipient.label("recipient"))
         .join(vendor, vendor.id == located.c.vendor_id)
@@ -652,9 +652,12 @@ def _scenario_table(x: _Export, scenario: CountryList, empty: str) -> Table:
     ]
     what_if = x.choice.source
     assert what_if is not None
-    base = engine.official_source(x.session, x.choice.as_of, w.lang)
+    base = sources.official_source(x.session, x.choice.as_of, w.lang)
     ids = select(x.ids().c.system_id)
-    before, after = engine.verdicts(base, ids, name="before"), engine.verdicts(what_if, ids, name="after")
+    before, after = (
+        system_verdicts.verdicts(base, ids, name="before"),
+        system_verdicts.verdicts(what_if, ids, name="after"),
+    )
     stmt = (
         select(
             System.name,
@@ -790,7 +793,7 @@ def register_tables(
     scenario = choice.scenario
     if scenario is not None and choice.source is not None:
         try:
-            engine.official_source(session, choice.as_of, lang)
+            sources.official_source(session, choice.as_of, lang)
         except DomainError:  # pragma: no cover - choose_source found a list in force on that date
             scenario = None
     if scenario is not None and choice.source is not None:

@@ -21,7 +21,7 @@ from riskreg.systems import assessment
 from riskreg.systems import services as system_services
 from riskreg.systems.models import System
 from riskreg.systems.views import register_filter
-from riskreg.transfers import engine
+from riskreg.transfers import sources, system_verdicts
 
 bp = Blueprint("exports", __name__)
 
@@ -57,7 +57,7 @@ def dpia(system_id: int) -> Response:
         if version not in numbers:
             abort(404)
     lang = _lang()
-    today = engine.today()
+    today = sources.today()
     return _download(
         lambda f: build_dpia_workbook(db.session(), system, f, lang, version=version, today=today),
         dpia_file_name(system.name, lang, today),
@@ -68,7 +68,7 @@ def dpia(system_id: int) -> Response:
 @requires(Permission.READ)
 def register() -> Response:
     session = db.session()
-    engine.ensure_current(session)
+    system_verdicts.ensure_current(session)
     lang = _lang()
     # The page's filters, list and sort; what the page would flash (a bad date) shows in the workbook's list.
     choice = assessment.choose_source(
@@ -76,7 +76,7 @@ def register() -> Response:
     )
     flt = register_filter()
     sort = sort_key(system_services.LIST_SORTS, "name")
-    today: dt.date = engine.today()
+    today: dt.date = sources.today()
     scenario = choice.scenario.name if choice.scenario is not None else None
     return _download(
         lambda f: build_register_workbook(session, f, lang, choice=choice, flt=flt, sort=sort, today=today),

@@ -32,7 +32,7 @@ from riskreg.errors import DomainError
 from riskreg.listing import contains
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import Department, System, system_department
-from riskreg.transfers import engine
+from riskreg.transfers import sources, system_verdicts
 from riskreg.vendors.models import (
     DataProcessingAgreement,
     ProcessingLocation,
@@ -335,9 +335,9 @@ VERDICT_SORTS = ("verdict", "outcome")
 LIST_SORTS: dict[str, Any] = {**SORTS, **dict.fromkeys(VERDICT_SORTS)}
 
 
-def list_verdicts(source: engine.ListSource | None) -> FromClause:
+def list_verdicts(source: sources.ListSource | None) -> FromClause:
     """One verdict row per system: stored for today (``source`` None) or computed for ``source``."""
-    return engine.verdicts(source, name="list_verdict")
+    return system_verdicts.verdicts(source, name="list_verdict")
 
 
 def _filtered(stmt: Select[Any], flt: SystemFilter, verdicts: FromClause) -> Select[Any]:
@@ -393,7 +393,7 @@ def _listed(stmt: Select[Any], flt: SystemFilter, verdicts: FromClause) -> Selec
     return stmt
 
 
-def system_list_query(flt: SystemFilter, sort: str, source: engine.ListSource | None = None) -> Select[Any]:
+def system_list_query(flt: SystemFilter, sort: str, source: sources.ListSource | None = None) -> Select[Any]:
     """The systems matching ``flt`` in ``sort`` order, with what the list shows eager-loaded.
 
     Verdicts are the stored ones when ``source`` is None, else computed under ``source``; a system with no
@@ -411,7 +411,7 @@ def system_list_query(flt: SystemFilter, sort: str, source: engine.ListSource | 
     return stmt.order_by(*_list_order(sort, verdicts))
 
 
-def system_list_rows(flt: SystemFilter, sort: str, source: engine.ListSource | None = None) -> Select[Any]:
+def system_list_rows(flt: SystemFilter, sort: str, source: sources.ListSource | None = None) -> Select[Any]:
     """The rows of ``system_list_query`` as plain columns, for streaming (no ORM object per system).
 
     Columns: ``system_id``, ``name``, ``journal_number``, ``status``, ``next_review_on``, ``is_archived``,
@@ -446,12 +446,12 @@ def system_list_rows(flt: SystemFilter, sort: str, source: engine.ListSource | N
 
 
 def system_list_ids(
-    flt: SystemFilter, source: engine.ListSource | None = None, *, sort: str | None = None
+    flt: SystemFilter, source: sources.ListSource | None = None, *, sort: str | None = None
 ) -> Select[Any]:
     """``system_id`` of each system the list shows; with ``sort``, its ``position`` in that order (1, 2, ...).
 
     The verdicts are joined only when a filter or the sort reads them, so this is cheap as a subquery: its
-    ``system_id`` column can be the systems ``engine.transfer_rows`` classifies.
+    ``system_id`` column can be the systems ``classified.transfer_rows`` classifies.
     """
     verdicts = list_verdicts(source)
     stmt = select(System.id.label("system_id")).select_from(System).join(System.vendor)
@@ -466,7 +466,7 @@ def system_list_ids(
 
 
 def verdict_counts(
-    session: Session, flt: SystemFilter, source: engine.ListSource | None = None
+    session: Session, flt: SystemFilter, source: sources.ListSource | None = None
 ) -> dict[TransferClass, int]:
     """How many systems matching every filter of ``flt`` but the verdict have each verdict (one GROUP BY)."""
     verdicts = list_verdicts(source)
@@ -492,12 +492,12 @@ class VerdictMark:
 
 
 def verdict_marks(
-    session: Session, system_ids: Sequence[int], source: engine.ListSource | None = None
+    session: Session, system_ids: Sequence[int], source: sources.ListSource | None = None
 ) -> dict[int, VerdictMark]:
     """system id -> its verdict, outcome and missing TIA, for the systems on one page (one query)."""
     if not system_ids:
         return {}
-    verdicts = engine.verdicts(source, list(system_ids), name="page_verdict")
+    verdicts = system_verdicts.verdicts(source, list(system_ids), name="page_verdict")
     rows = session.execute(
         select(verdicts.c.system_id, verdicts.c.verdict, verdicts.c.outcome, verdicts.c.tia_missing).where(
             verdicts.c.system_id.in_(list(system_ids))

@@ -27,7 +27,7 @@ from riskreg.listing import export_urls, paginate, sort_key
 from riskreg.systems import assessment, services
 from riskreg.systems.forms import SystemForm
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import system_verdicts
 
 bp = Blueprint("systems", __name__, url_prefix="/systems")
 EnumT = TypeVar("EnumT", bound=StrEnum)
@@ -71,7 +71,7 @@ def register_filter() -> services.SystemFilter:
 @bp.route("/")
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
-    engine.ensure_current(db.session())
+    system_verdicts.ensure_current(db.session())
     flt = register_filter()
     choice = _source_choice(current_language())
     # Today's official list: the stored verdicts; another date or a scenario: computed now.
@@ -117,7 +117,7 @@ def view(system_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:system_id>/transfers")
 @requires(Permission.READ)
 def transfers(system_id: int):  # type: ignore[no-untyped-def]
-    engine.ensure_current(db.session())
+    system_verdicts.ensure_current(db.session())
     system = db.get_or_404(System, system_id)
     lang = current_language()
     tab = assessment.transfers_tab(db.session(), system, _source_choice(lang))
