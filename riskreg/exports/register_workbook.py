@@ -44,7 +44,7 @@ from riskreg.exports.cells import file_name
 from riskreg.exports.xlsx import Book, Column
 from riskreg.systems.assessment import SourceChoice
 from riskreg.systems.models import Department, System, system_department
-from riskreg.systems.services import SystemFilter, system_list_ids, system_list_rows
+from riskreg.systems.register_list import SystemFilter, system_list_ids, system_list_rows
 from riskreg.transfers import classified, rules, sources, system_verdicts
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor, subprocessor_system
 from riskreg.vocabulary import N_

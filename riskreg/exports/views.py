@@ -17,8 +17,7 @@ from riskreg.exports.xlsx import XLSX_MIME
 from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.listing import sort_key
-from riskreg.systems import assessment
-from riskreg.systems import services as system_services
+from riskreg.systems import assessment, register_list
 from riskreg.systems.models import System
 from riskreg.systems.views import register_filter
 from riskreg.transfers import sources, system_verdicts
@@ -75,7 +74,7 @@ def register() -> Response:
         session, request.args.get("as_of", ""), request.args.get("scenario", ""), lang
     )
     flt = register_filter()
-    sort = sort_key(system_services.LIST_SORTS, "name")
+    sort = sort_key(register_list.LIST_SORTS, "name")
     today: dt.date = sources.today()
     scenario = choice.scenario.name if choice.scenario is not None else None
     return _download(

@@ -41,8 +41,8 @@ from riskreg.imports.names import normalise
 from riskreg.imports.subprocessors import ADDED, CHANGED, REMOVED, Current, Diff, Listed
 from riskreg.services import assign, commit
 from riskreg.subprocessors.services import check_sub_processor
+from riskreg.systems.chain import applies_to
 from riskreg.systems.models import System
-from riskreg.systems.services import applies_to
 from riskreg.transfers import findings, sources, tracking
 from riskreg.vendors.locations import clean_locations, replace_locations
 from riskreg.vendors.models import SubProcessor, Vendor

@@ -33,7 +33,7 @@ from riskreg.exports.register_workbook import (
 from riskreg.extensions import db
 from riskreg.systems.assessment import SourceChoice, choose_source
 from riskreg.systems.models import System
-from riskreg.systems.services import SystemFilter, system_list_query, verdict_marks
+from riskreg.systems.register_list import SystemFilter, system_list_query, verdict_marks
 from riskreg.transfers import classified, findings, scenario_impact, sources, system_verdicts
 from riskreg.vendors.models import Vendor
 

@@ -271,7 +271,7 @@ def test_verdicts_for_a_source_match_the_stored_ones_for_today(demo_db: Session)
 
 
 def test_verdict_counts_of_the_demo(demo_db: Session) -> None:
-    from riskreg.systems.services import SystemFilter, verdict_counts
+    from riskreg.systems.register_list import SystemFilter, verdict_counts
 
     counts = verdict_counts(demo_db, SystemFilter())
     assert counts[C.UNKNOWN] == 1  # CapCut
