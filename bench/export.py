@@ -177,7 +177,7 @@ def cell(lang: str, value: Any) -> Any:
 def tables(session: Any, lang: str, choice: Any) -> Iterator[tuple[str, list[str], Iterator[Sequence[Any]]]]:
     """(sheet title, column labels, rows) of each sheet of the register workbook, as riskreg computes them."""
     from riskreg.exports.cells import unique_sheet_title
-    from riskreg.exports.register_workbook import register_tables
+    from riskreg.exports.register.workbook import register_tables
 
     titles: set[str] = set()
     for table in register_tables(session, lang, choice=choice):
@@ -263,7 +263,7 @@ def child(which: str, url: str, out: Path, trace: bool) -> dict[str, Any]:
         translate(LANG, "Yes")  # the catalogue is loaded once per process, not per export
         choice = choose_source(session, "", "", LANG)
         if which in ("export", "rows"):
-            from riskreg.exports.register_workbook import build_register_workbook
+            from riskreg.exports.register.workbook import build_register_workbook
 
             samples: list[tuple[str, int, int]] = []
             if which == "rows":

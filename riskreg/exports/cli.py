@@ -18,7 +18,7 @@ from riskreg.catalogue import translate
 from riskreg.clitools import LANGS, iso_date
 from riskreg.dpia.services import versions
 from riskreg.exports.dpia_workbook import build_dpia_workbook
-from riskreg.exports.register_workbook import build_register_workbook
+from riskreg.exports.register.workbook import build_register_workbook
 from riskreg.extensions import db
 from riskreg.systems import assessment
 from riskreg.systems.models import System

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, request, send_file
 from riskreg.auth.permissions import Permission, requires
 from riskreg.dpia import services as dpia_services
 from riskreg.exports.dpia_workbook import build_dpia_workbook, dpia_file_name
-from riskreg.exports.register_workbook import build_register_workbook, register_file_name
+from riskreg.exports.register.workbook import build_register_workbook, register_file_name
 from riskreg.exports.xlsx import XLSX_MIME
 from riskreg.extensions import db
 from riskreg.i18n import current_language

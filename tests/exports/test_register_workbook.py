@@ -24,8 +24,9 @@ from riskreg.enums import (
     TransferClass,
     TransferMechanism,
 )
-from riskreg.exports import register_workbook as rw
-from riskreg.exports.register_workbook import (
+from riskreg.exports.register import scenario_sheet, sheet, systems_sheet, transfers_sheet, vendors_sheets
+from riskreg.exports.register.workbook import (
+    NO_SYSTEMS,
     build_register_workbook,
     register_file_name,
     register_tables,
@@ -260,7 +261,7 @@ def test_an_empty_register_exports_and_says_so(empty: Session) -> None:
     counts, wb = export(empty, "en")
     assert wb.sheetnames == sheet_titles("en")
     assert all(n == 0 for title, n in counts.items() if title != "About this export")
-    note = translate("en", rw.NO_SYSTEMS)
+    note = translate("en", NO_SYSTEMS)
     for title in wb.sheetnames[:-1]:
         rows = list(wb[title].iter_rows(values_only=True))
         assert rows[0][0] == translate("en", "System" if title in ("Systems", "Transfers") else "Vendor")
@@ -271,7 +272,7 @@ def test_filters_matching_nothing_say_so(demo: Session) -> None:
     counts, wb = export(demo, "da", flt=SystemFilter(q="findes ikke"))
     assert counts[translate("da", "Systems")] == 0
     rows = list(wb[translate("da", "Systems")].iter_rows(values_only=True))
-    assert rows[1][0] == translate("da", rw.NO_SYSTEMS)
+    assert rows[1][0] == translate("da", NO_SYSTEMS)
     about = {row[0]: row[1] for row in wb[translate("da", "About this export")].iter_rows(values_only=True)}
     assert about[translate("da", "Search")] == "findes ikke"
 
@@ -279,7 +280,7 @@ def test_filters_matching_nothing_say_so(demo: Session) -> None:
 def test_without_an_official_list_verdicts_are_blank_and_it_says_so(demo: Session) -> None:
     choice = SourceChoice(None, sources.today(), None, [], None)
     _counts, wb = export(demo, "en", choice=choice)
-    note = translate("en", rw.NO_LIST)
+    note = translate("en", sheet.NO_LIST)
     systems = list(wb["Systems"].iter_rows(values_only=True))
     assert systems[0][0] == note
     # Stored verdicts exist here, but the export says it has no list: it does not mix the two.
@@ -290,13 +291,15 @@ def test_without_an_official_list_verdicts_are_blank_and_it_says_so(demo: Sessio
 
 def test_tables_stream_lazily(demo: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     streamed: list[Any] = []
-    original = rw._stream
+    original = sheet.stream
 
     def spy(session: Session, stmt: Any) -> Iterator[Any]:
         streamed.append(stmt)
         return original(session, stmt)
 
-    monkeypatch.setattr(rw, "_stream", spy)
+    # Each sheet module looks ``stream`` up in its own namespace.
+    for module in (systems_sheet, vendors_sheets, transfers_sheet, scenario_sheet):
+        monkeypatch.setattr(module, "stream", spy)
     choice = choose_source(demo, "", "", "en")
     tables = register_tables(demo, "en", choice=choice)
     systems = next(tables)
@@ -328,7 +331,7 @@ def test_a_generated_register_exports_every_row(demo: Session) -> None:
     assert counts["Transfers"] == demo.scalar(
         select(func.count()).select_from(classified.transfer_rows(source, live_ids).subquery())
     )
-    assert counts["Transfers"] > rw.YIELD_PER
+    assert counts["Transfers"] > sheet.YIELD_PER
     vendors = demo.scalar(
         select(func.count(func.distinct(System.vendor_id))).where(System.is_archived.is_(False))
     )
