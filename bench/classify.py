@@ -3,8 +3,9 @@
 Builds a fresh database in a temporary directory (migrated as ``riskreg db upgrade`` does, then the demo
 register and ``--size`` generated systems as ``riskreg demo --size`` does), and measures on it:
 
-(a) a full re-classification (``engine.refresh`` and its commit) after a new official list version changes one
-    country's status, and the commit of that list change itself, which re-classifies in the same transaction;
+(a) a full re-classification (``system_verdicts.refresh`` and its commit) after a new official list version
+    changes one country's status, and the commit of that list change itself, which re-classifies in the same
+    transaction;
 (b) a bare SQL pass over the same rows: the same system x recipient x location join, without classification,
     inserted into a scratch temporary table (and, for reference, the same join just fetched);
 
@@ -84,22 +85,22 @@ def change_one_status(session: Session) -> float:
     """Add an official list version effective today with one status changed; seconds for its commit."""
     from riskreg.countries.models import CountryList
     from riskreg.countries.services import create_list_version, list_version_in_force
-    from riskreg.transfers import engine
+    from riskreg.transfers import sources
 
     official = session.scalars(select(CountryList).where(CountryList.kind == CountryListKind.OFFICIAL)).one()
-    base = list_version_in_force(session, official.id, engine.today())
+    base = list_version_in_force(session, official.id, sources.today())
     assert base is not None
     entries = {e.country_code: (e.status, e.decision_ref, e.decision_on, e.scope_note) for e in base.entries}
     _s, ref, on, note = entries.get(CHANGED_COUNTRY, (NEW_STATUS, "", None, ""))
     entries[CHANGED_COUNTRY] = (NEW_STATUS, ref, on, note)
-    effective = max(engine.today(), base.effective_on + dt.timedelta(days=1))
+    effective = max(sources.today(), base.effective_on + dt.timedelta(days=1))
     started = time.perf_counter()
     create_list_version(session, official, effective, "Benchmark: one status changed", entries)
     return time.perf_counter() - started
 
 
 def bench_refresh(app: Flask, repeat: int) -> dict[str, Any]:
-    from riskreg.transfers import engine
+    from riskreg.transfers import classified, sources, system_verdicts
 
     with app.app_context():
         session = db.session()
@@ -107,18 +108,18 @@ def bench_refresh(app: Flask, repeat: int) -> dict[str, Any]:
         list_change = change_one_status(session)
 
         def refresh() -> None:
-            engine.refresh(session)
+            system_verdicts.refresh(session)
             session.commit()
 
         refresh_median, refresh_runs = timed(refresh, repeat)
-        source = engine.official_source(session, engine.today())
+        source = sources.official_source(session, sources.today())
         transfers = (
-            session.scalar(select(func.count()).select_from(engine.transfer_rows(source).subquery())) or 0
+            session.scalar(select(func.count()).select_from(classified.transfer_rows(source).subquery())) or 0
         )
 
         # The transfers, unclassified: one row per system x recipient x location, from the engine's own joins.
-        serving = engine._system_recipients(None)  # noqa: SLF001 - the very rows the engine reads
-        located = engine._recipient_locations()  # noqa: SLF001
+        serving = classified.system_recipients(None)  # the very rows the engine reads
+        located = classified.recipient_locations()
         bare = (
             select(serving.c.system_id, *located.c)
             .select_from(serving)
@@ -128,7 +129,7 @@ def bench_refresh(app: Flask, repeat: int) -> dict[str, Any]:
         sql = str(bare.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
         classified_sql = str(
-            engine.transfer_rows(source).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+            classified.transfer_rows(source).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
         )
         inserted: list[int] = []
 
@@ -239,13 +240,13 @@ def main(argv: list[str] | None = None) -> int:
             f"Transfers (system x recipient x location): {r['transfers']}; bare join rows: {r['bare_rows']}",
             f"List change: new official version ({CHANGED_COUNTRY} -> {NEW_STATUS.value}), committed with",
             f"  the re-classification in the same transaction: {r['list_change']:.3f} s",
-            f"(a) full re-classification, engine.refresh + commit: {r['refresh']:.3f} s"
+            f"(a) full re-classification, system_verdicts.refresh + commit: {r['refresh']:.3f} s"
             f" (median of {args.repeat}: {runs['refresh']})",
             f"(b) bare SQL pass, the same join unclassified, inserted into a scratch temp table: "
             f"{r['bare_insert']:.3f} s (median of {args.repeat}: {runs['bare_insert']})",
             f"    for reference, the same join just fetched into Python: {r['bare_fetch']:.3f} s (median)",
             f"Ratio (a)/(b): {ratio:.2f}x",
-            "For reference: every transfer classified (engine.transfer_rows, the rule CASE over the join,",
+            "For reference: every transfer classified (transfer_rows, the rule CASE over the join,",
             f"  inserted into a scratch temp table): {r['classified_insert']:.3f} s = "
             f"{r['classified_insert'] / r['bare_insert']:.2f}x (b).",
             "  (a) classifies each recipient location once, aggregates per recipient, then per system,",

@@ -81,7 +81,7 @@ def build(url: str, size: int, systems_per_vendor: int | None = None) -> dict[st
     from riskreg.demo.cases import load_cases
     from riskreg.demo.generate import generate_register
     from riskreg.systems.models import System
-    from riskreg.transfers import engine
+    from riskreg.transfers import classified, sources
     from riskreg.vendors.models import SubProcessor, Vendor
 
     app = make_app(url)
@@ -94,7 +94,7 @@ def build(url: str, size: int, systems_per_vendor: int | None = None) -> dict[st
             generate_register(session, size, systems_per_vendor=systems_per_vendor)
         elif size:
             generate_register(session, size)
-        source = engine.official_source(session, engine.today())
+        source = sources.official_source(session, sources.today())
 
         def count(what: Any) -> int:
             return session.scalar(select(func.count()).select_from(what)) or 0
@@ -103,7 +103,7 @@ def build(url: str, size: int, systems_per_vendor: int | None = None) -> dict[st
             "systems": count(System),
             "vendors": count(Vendor),
             "sub_processors": count(SubProcessor),
-            "transfers": count(engine.transfer_rows(source).subquery()),
+            "transfers": count(classified.transfer_rows(source).subquery()),
         }
         db.session.remove()
         db.engine.dispose()
@@ -177,7 +177,7 @@ def cell(lang: str, value: Any) -> Any:
 def tables(session: Any, lang: str, choice: Any) -> Iterator[tuple[str, list[str], Iterator[Sequence[Any]]]]:
     """(sheet title, column labels, rows) of each sheet of the register workbook, as riskreg computes them."""
     from riskreg.exports.cells import unique_sheet_title
-    from riskreg.exports.register_workbook import register_tables
+    from riskreg.exports.register.workbook import register_tables
 
     titles: set[str] = set()
     for table in register_tables(session, lang, choice=choice):
@@ -263,7 +263,7 @@ def child(which: str, url: str, out: Path, trace: bool) -> dict[str, Any]:
         translate(LANG, "Yes")  # the catalogue is loaded once per process, not per export
         choice = choose_source(session, "", "", LANG)
         if which in ("export", "rows"):
-            from riskreg.exports.register_workbook import build_register_workbook
+            from riskreg.exports.register.workbook import build_register_workbook
 
             samples: list[tuple[str, int, int]] = []
             if which == "rows":

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from riskreg.dpia.models import Dpia, Risk
 from riskreg.dpia.scoring import ReductionFlag
-from riskreg.transfers import engine
+from riskreg.transfers import system_verdicts
 
 
 def transfer_verdicts(session: Session, system_ids: Iterable[int]) -> dict[int, Any]:
@@ -19,7 +19,7 @@ def transfer_verdicts(session: Session, system_ids: Iterable[int]) -> dict[int, 
     ids = sorted(set(system_ids))
     if not ids:
         return {}
-    verdicts = engine.verdicts(None, ids)
+    verdicts = system_verdicts.verdicts(None, ids)
     return {row.system_id: row for row in session.execute(select(verdicts))}
 
 

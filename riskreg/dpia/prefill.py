@@ -10,7 +10,7 @@ from typing import Protocol
 
 from riskreg.catalogue import label_in, translate
 from riskreg.enums import DataCategory, DataSubject, LegalBasis, SubjectVolume
-from riskreg.transfers.engine import Assessment
+from riskreg.transfers.findings import Assessment
 from riskreg.vocabulary import N_
 
 

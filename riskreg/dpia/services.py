@@ -33,7 +33,7 @@ from riskreg.enums import (
 from riskreg.errors import DomainError
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import findings, sources
 
 SECTION_FIELDS = ("description", "necessity", "subject_views", "dpo_opinion", "proposal")
 SECTION_MAX = 20000
@@ -302,9 +302,11 @@ class SuggestionView:
     title: str  # in the reader's language
 
 
-def _assessment(session: Session, system: System, lang: str) -> engine.Assessment:
+def _assessment(session: Session, system: System, lang: str) -> findings.Assessment:
     """The system's transfers and exposure today, on the official list."""
-    (assessment,) = engine.assess(session, engine.official_source(session, engine.today(), lang), [system.id])
+    (assessment,) = findings.assess(
+        session, sources.official_source(session, sources.today(), lang), [system.id]
+    )
     return assessment
 
 

@@ -23,7 +23,7 @@ from riskreg.enums import (
     SubjectVolume,
     TransferClass,
 )
-from riskreg.transfers.engine import Assessment, TransferFinding
+from riskreg.transfers.findings import Assessment, TransferFinding
 from riskreg.vocabulary import N_
 
 VULNERABLE = frozenset({DataSubject.CHILDREN, DataSubject.VULNERABLE, DataSubject.PATIENTS})

@@ -33,7 +33,7 @@ from riskreg.exports.dpia_risks import (
 )
 from riskreg.exports.xlsx import Book, Column, Sheet
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import findings, sources
 from riskreg.vocabulary import N_
 
 DASH = "–"
@@ -54,7 +54,7 @@ class _Case:
     system: System
     versions: list[Dpia]  # newest first
     dpia: Dpia | None
-    assessment: engine.Assessment | None
+    assessment: findings.Assessment | None
     list_label: str  # the list classified against, or why there is none
     today: dt.date
 
@@ -69,15 +69,15 @@ def _read(session: Session, system: System, lang: str, version: int | None, toda
                 translate(lang, N_("%(name)s has no DPIA version %(n)s."), name=system.name, n=version)
             )
     try:
-        source = engine.official_source(session, today, lang)
+        source = sources.official_source(session, today, lang)
     except DomainError:
         assessment = None
         list_label = translate(
             lang, N_("There is no official country list in force, so nothing can be classified.")
         )
     else:
-        found = engine.assess(session, source, [system.id])
-        assessment = found[0] if found else engine.Assessment(system.id, system.name)
+        found = findings.assess(session, source, [system.id])
+        assessment = found[0] if found else findings.Assessment(system.id, system.name)
         list_label = translate(lang, N_("Classified against: %(list)s."), list=source.label(lang))
     return _Case(system, versions, dpia, assessment, list_label, today)
 
@@ -95,7 +95,7 @@ def build_dpia_workbook(
 
     Raises ``NotFound`` when ``version`` is not one of the system's DPIA versions.
     """
-    today = today or engine.today()
+    today = today or sources.today()
     case = _read(session, system, lang, version, today)
     book = Book(target, lang)
     t = book.t

@@ -12,16 +12,15 @@ from flask import Blueprint, Response, abort, request, send_file
 from riskreg.auth.permissions import Permission, requires
 from riskreg.dpia import services as dpia_services
 from riskreg.exports.dpia_workbook import build_dpia_workbook, dpia_file_name
-from riskreg.exports.register_workbook import build_register_workbook, register_file_name
+from riskreg.exports.register.workbook import build_register_workbook, register_file_name
 from riskreg.exports.xlsx import XLSX_MIME
 from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.listing import sort_key
-from riskreg.systems import assessment
-from riskreg.systems import services as system_services
+from riskreg.systems import assessment, register_list
 from riskreg.systems.models import System
 from riskreg.systems.views import register_filter
-from riskreg.transfers import engine
+from riskreg.transfers import sources, system_verdicts
 
 bp = Blueprint("exports", __name__)
 
@@ -57,7 +56,7 @@ def dpia(system_id: int) -> Response:
         if version not in numbers:
             abort(404)
     lang = _lang()
-    today = engine.today()
+    today = sources.today()
     return _download(
         lambda f: build_dpia_workbook(db.session(), system, f, lang, version=version, today=today),
         dpia_file_name(system.name, lang, today),
@@ -68,15 +67,15 @@ def dpia(system_id: int) -> Response:
 @requires(Permission.READ)
 def register() -> Response:
     session = db.session()
-    engine.ensure_current(session)
+    system_verdicts.ensure_current(session)
     lang = _lang()
     # The page's filters, list and sort; what the page would flash (a bad date) shows in the workbook's list.
     choice = assessment.choose_source(
         session, request.args.get("as_of", ""), request.args.get("scenario", ""), lang
     )
     flt = register_filter()
-    sort = sort_key(system_services.LIST_SORTS, "name")
-    today: dt.date = engine.today()
+    sort = sort_key(register_list.LIST_SORTS, "name")
+    today: dt.date = sources.today()
     scenario = choice.scenario.name if choice.scenario is not None else None
     return _download(
         lambda f: build_register_workbook(session, f, lang, choice=choice, flt=flt, sort=sort, today=today),

@@ -14,7 +14,7 @@ from riskreg.dpia import services as dpia_services
 from riskreg.dpia.models import Decision, Dpia
 from riskreg.enums import DecisionOutcome, DpfStatus, ExposureLevel, Outcome, SystemStatus, TransferClass
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import system_verdicts
 from riskreg.vendors.models import AuditStatement, Supervision, Vendor
 
 DPF_CHECK_MAX_AGE = dt.timedelta(days=90)
@@ -92,7 +92,7 @@ def _overdue_cases(session: Session, today: dt.date) -> list[OverdueCase]:
 
 def _transfers_not_acceptable(session: Session) -> list[TransferProblem]:
     """Systems in use (not archived, retired or rejected) whose stored transfer outcome is not acceptable."""
-    verdicts = engine.verdicts(None, name="attention_verdict")
+    verdicts = system_verdicts.verdicts(None, name="attention_verdict")
     rows = session.execute(
         _live_systems()
         .add_columns(verdicts.c.verdict, verdicts.c.exposure)

@@ -1,7 +1,7 @@
 """Scenarios: the "what if" country lists beside the official one, their overrides, and their impact.
 
 A scenario's newest version holds its *overrides*: those countries take the scenario's status, every other
-country keeps its status on the official list in force (``riskreg.transfers.engine``). Reading a scenario's
+country keeps its status on the official list in force (``riskreg.transfers.sources``). Reading a scenario's
 impact never writes; creating one adds a list and its first version and nothing else.
 """
 
@@ -19,7 +19,7 @@ from riskreg.countries.models import CountryList, CountryListEntry, CountryListV
 from riskreg.countries.services import NOTE_MAX, create_list_version
 from riskreg.enums import CountryListKind, CountryStatus
 from riskreg.errors import DomainError
-from riskreg.transfers import engine
+from riskreg.transfers import scenario_impact, sources
 
 #: The length of ``CountryList.name``.
 NAME_MAX = 120
@@ -70,8 +70,8 @@ def load_scenario(session: Session, scenario_id: int) -> CountryList | None:
 
 
 def version_applied(session: Session, scenario: CountryList, on: dt.date) -> CountryListVersion | None:
-    """The scenario version the engine applies on ``on`` (``engine.scenario_version_id``), as loaded."""
-    version_id = engine.scenario_version_id(session, scenario, on)
+    """The scenario version the engine applies on ``on`` (``sources.scenario_version_id``), as loaded."""
+    version_id = sources.scenario_version_id(session, scenario, on)
     return next((v for v in scenario.versions if v.id == version_id), None)
 
 
@@ -89,9 +89,11 @@ def scenario_overview(session: Session, on: dt.date, lang: str) -> list[Scenario
         changed: int | None = None
         error = None
         try:
-            base = engine.official_source(session, on, lang)
+            base = sources.official_source(session, on, lang)
             changed = len(
-                engine.changed_systems(session, base, engine.source_for(session, on, scenario, lang))
+                scenario_impact.changed_systems(
+                    session, base, sources.source_for(session, on, scenario, lang)
+                )
             )
         except DomainError as exc:
             error = exc.message
@@ -103,15 +105,15 @@ def scenario_overview(session: Session, on: dt.date, lang: str) -> list[Scenario
 class ImpactReport:
     scenario: CountryList
     as_of: dt.date
-    base: engine.ListSource
-    what_if: engine.ListSource
-    changes: list[engine.VerdictChange]
+    base: sources.ListSource
+    what_if: sources.ListSource
+    changes: list[scenario_impact.VerdictChange]
     overrides: list[Override]
 
 
 def impact_report(session: Session, scenario: CountryList, as_of: dt.date, lang: str) -> ImpactReport:
     """Which systems the scenario changes on ``as_of`` and why; a DomainError if no list was in force then."""
-    base, what_if, changes = engine.scenario_impact(session, scenario, as_of, lang)
+    base, what_if, changes = scenario_impact.scenario_impact(session, scenario, as_of, lang)
     applied = version_applied(session, scenario, as_of)
     return ImpactReport(scenario, as_of, base, what_if, changes, overrides(applied, lang))
 

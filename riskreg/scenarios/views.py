@@ -13,7 +13,7 @@ from riskreg.forms import country_choices, date_arg, select_choices, show_error
 from riskreg.i18n import current_language, date_filter
 from riskreg.scenarios import services
 from riskreg.scenarios.forms import ScenarioForm
-from riskreg.transfers import engine
+from riskreg.transfers import sources
 
 bp = Blueprint("scenarios", __name__, url_prefix="/scenarios")
 
@@ -24,7 +24,7 @@ ERROR_FIELDS = {"note": "description", "entries": "overrides"}
 @bp.route("/")
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
-    today = engine.today()
+    today = sources.today()
     summaries = services.scenario_overview(db.session(), today, current_language())
     return render_template("scenarios/index.html", summaries=summaries, today=today)
 
@@ -36,7 +36,7 @@ def view(scenario_id: int):  # type: ignore[no-untyped-def]
     if scenario is None:
         abort(404)
     lang = current_language()
-    today = engine.today()
+    today = sources.today()
     as_of = date_arg("as_of", _("Showing the impact today.")) or today
     report, error = None, None
     try:
@@ -75,7 +75,7 @@ def view(scenario_id: int):  # type: ignore[no-untyped-def]
 def new():  # type: ignore[no-untyped-def]
     form = ScenarioForm()
     if request.method == "GET":
-        form.effective_on.data = engine.today()
+        form.effective_on.data = sources.today()
     choices = select_choices(country_choices())
     for row in form.overrides:
         row.form.country_code.choices = choices

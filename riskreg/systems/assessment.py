@@ -16,7 +16,7 @@ from riskreg.catalogue import translate
 from riskreg.countries.models import CountryList
 from riskreg.errors import DomainError
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import findings, sources
 from riskreg.vocabulary import N_
 
 
@@ -24,7 +24,7 @@ from riskreg.vocabulary import N_
 class SourceChoice:
     """The list a page uses, what the reader asked for, and why it differs if it does."""
 
-    source: engine.ListSource | None  # None: not even today's official list exists
+    source: sources.ListSource | None  # None: not even today's official list exists
     as_of: dt.date
     scenario: CountryList | None
     scenarios: list[CountryList]
@@ -57,7 +57,7 @@ def choose_source(
     Empty texts mean today and no scenario. Whatever cannot be used is dropped with a message, in this
     order: the date (back to today), then the scenario.
     """
-    today = today or engine.today()
+    today = today or sources.today()
     messages: list[str] = []
     as_of = today
     asked_date = False
@@ -73,20 +73,20 @@ def choose_source(
             )
         else:
             as_of, asked_date = day, True
-    scenarios = engine.scenario_lists(session)
+    scenarios = sources.scenario_lists(session)
     scenario = None
     if scenario_text.strip():
         text = scenario_text.strip()
         key: str | int = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
         try:
-            scenario = engine.find_scenario(session, key, lang)
+            scenario = sources.find_scenario(session, key, lang)
         except DomainError as exc:
             messages.append(exc.message)
     asked = (as_of, scenario)
     source = None
     for day, what_if in dict.fromkeys([asked, (today, scenario), (today, None)]):
         try:
-            source = engine.source_for(session, day, what_if, lang)
+            source = sources.source_for(session, day, what_if, lang)
         except DomainError as exc:
             messages.append(exc.message)
             continue
@@ -104,13 +104,13 @@ class TransfersTab:
 
     system: System
     choice: SourceChoice
-    assessment: engine.Assessment | None  # None without a list to classify against
+    assessment: findings.Assessment | None  # None without a list to classify against
 
 
 def transfers_tab(session: Session, system: System, choice: SourceChoice) -> TransfersTab:
     """The system's transfers and exposure findings under the chosen list."""
     assessment = None
     if choice.source is not None:
-        found = engine.assess(session, choice.source, [system.id])
-        assessment = found[0] if found else engine.Assessment(system.id, system.name)
+        found = findings.assess(session, choice.source, [system.id])
+        assessment = found[0] if found else findings.Assessment(system.id, system.name)
     return TransfersTab(system, choice, assessment)

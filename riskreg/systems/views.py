@@ -24,10 +24,10 @@ from riskreg.extensions import db
 from riskreg.forms import country_choices, select_choices, show_error
 from riskreg.i18n import current_language
 from riskreg.listing import export_urls, paginate, sort_key
-from riskreg.systems import assessment, services
+from riskreg.systems import assessment, register_list, services, system_page
 from riskreg.systems.forms import SystemForm
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import system_verdicts
 
 bp = Blueprint("systems", __name__, url_prefix="/systems")
 EnumT = TypeVar("EnumT", bound=StrEnum)
@@ -53,10 +53,10 @@ def _source_choice(lang: str) -> assessment.SourceChoice:
     return choice
 
 
-def register_filter() -> services.SystemFilter:
+def register_filter() -> register_list.SystemFilter:
     """The register page's filters from the query string (the Excel download reads the same ones)."""
     status = request.args.get("status", "")
-    return services.SystemFilter(
+    return register_list.SystemFilter(
         q=request.args.get("q", "").strip(),
         status=SystemStatus(status) if status in SystemStatus._value2member_map_ else None,
         department_id=_int_arg("department"),
@@ -71,14 +71,14 @@ def register_filter() -> services.SystemFilter:
 @bp.route("/")
 @requires(Permission.READ)
 def index():  # type: ignore[no-untyped-def]
-    engine.ensure_current(db.session())
+    system_verdicts.ensure_current(db.session())
     flt = register_filter()
     choice = _source_choice(current_language())
     # Today's official list: the stored verdicts; another date or a scenario: computed now.
     source = choice.source if choice.is_computed else None
-    sort = sort_key(services.LIST_SORTS, "name")
-    page = paginate(services.system_list_query(flt, sort, source))
-    departments, vendors = services.filter_options(db.session())
+    sort = sort_key(register_list.LIST_SORTS, "name")
+    page = paginate(register_list.system_list_query(flt, sort, source))
+    departments, vendors = register_list.filter_options(db.session())
     return render_template(
         "systems/index.html",
         page=page,
@@ -89,8 +89,8 @@ def index():  # type: ignore[no-untyped-def]
         vendors=vendors,
         countries=country_choices(optional=False),
         choice=choice,
-        counts=services.verdict_counts(db.session(), flt, source),
-        marks=services.verdict_marks(db.session(), [s.id for s in page.items], source),
+        counts=register_list.verdict_counts(db.session(), flt, source),
+        marks=register_list.verdict_marks(db.session(), [s.id for s in page.items], source),
         classes=list(TransferClass),
         outcomes=list(Outcome),
         lang=current_language(),
@@ -102,7 +102,7 @@ def index():  # type: ignore[no-untyped-def]
 @requires(Permission.READ)
 def view(system_id: int):  # type: ignore[no-untyped-def]
     lang = current_language()
-    picture = services.system_picture(db.session(), system_id, lang)
+    picture = system_page.system_picture(db.session(), system_id, lang)
     if picture is None:
         abort(404)
     return render_template(
@@ -117,7 +117,7 @@ def view(system_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:system_id>/transfers")
 @requires(Permission.READ)
 def transfers(system_id: int):  # type: ignore[no-untyped-def]
-    engine.ensure_current(db.session())
+    system_verdicts.ensure_current(db.session())
     system = db.get_or_404(System, system_id)
     lang = current_language()
     tab = assessment.transfers_tab(db.session(), system, _source_choice(lang))
@@ -125,7 +125,7 @@ def transfers(system_id: int):  # type: ignore[no-untyped-def]
 
 
 def _prepare(form: SystemForm, system: System | None) -> None:
-    _departments, vendors = services.filter_options(db.session())
+    _departments, vendors = register_list.filter_options(db.session())
     if system is not None and all(v[0] != system.vendor_id for v in vendors):
         vendors.append((system.vendor_id, system.vendor.name))
     form.vendor_id.choices = select_choices([("", _("— choose —"))] + vendors)

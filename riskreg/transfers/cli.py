@@ -16,7 +16,7 @@ from riskreg.clitools import LANGS, iso_date
 from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import findings, scenario_impact, sources
 from riskreg.vocabulary import N_
 
 FORMATS = click.Choice(["table", "json"])
@@ -31,7 +31,7 @@ def _system_ids(name: str | None, lang: str) -> list[int] | None:
     return ids
 
 
-def assessment_json(assessments: Sequence[engine.Assessment]) -> list[dict[str, Any]]:
+def assessment_json(assessments: Sequence[findings.Assessment]) -> list[dict[str, Any]]:
     """The documented JSON shape of ``riskreg assess --format json`` (plus each system's outcome)."""
     return [
         {
@@ -61,7 +61,9 @@ def assessment_json(assessments: Sequence[engine.Assessment]) -> list[dict[str, 
     ]
 
 
-def _echo_assessments(assessments: Sequence[engine.Assessment], source: engine.ListSource, lang: str) -> None:
+def _echo_assessments(
+    assessments: Sequence[findings.Assessment], source: sources.ListSource, lang: str
+) -> None:
     click.echo(translate(lang, N_("List: %(list)s"), list=source.label(lang)))
     for a in assessments:
         click.echo("")
@@ -90,11 +92,11 @@ def assess_command(
     """
     session = db.session()
     try:
-        scenario_list = engine.find_scenario(session, scenario, lang) if scenario else None
-        source = engine.source_for(session, as_of or engine.today(), scenario_list, lang)
+        scenario_list = sources.find_scenario(session, scenario, lang) if scenario else None
+        source = sources.source_for(session, as_of or sources.today(), scenario_list, lang)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
-    assessments = engine.assess(session, source, _system_ids(system_name, lang))
+    assessments = findings.assess(session, source, _system_ids(system_name, lang))
     if fmt == "json":
         click.echo(json.dumps(assessment_json(assessments), ensure_ascii=False, indent=2))
     else:
@@ -110,7 +112,7 @@ def scenario_group() -> None:
 @with_appcontext
 def scenario_list() -> None:
     """The scenarios there are."""
-    for s in engine.scenario_lists(db.session()):
+    for s in sources.scenario_lists(db.session()):
         click.echo(s.name)
 
 
@@ -126,8 +128,10 @@ def scenario_run(name: str, as_of: dt.date | None, fmt: str, lang: str) -> None:
     """Which systems change verdict (or outcome) under the scenario NAME, from what to what. Reads only."""
     session = db.session()
     try:
-        scenario = engine.find_scenario(session, name, lang)
-        base, what_if, changes = engine.scenario_impact(session, scenario, as_of or engine.today(), lang)
+        scenario = sources.find_scenario(session, name, lang)
+        base, what_if, changes = scenario_impact.scenario_impact(
+            session, scenario, as_of or sources.today(), lang
+        )
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     if fmt == "json":

@@ -1,8 +1,8 @@
 """The stored verdicts of the whole register under the official list in force today.
 
-These tables are derived: ``riskreg.transfers.engine.refresh`` rewrites them in full, in the same
+These tables are derived: ``riskreg.transfers.system_verdicts.refresh`` rewrites them in full, in the same
 transaction as any change that can move a verdict. Nothing else writes them, and they are not audited.
-The transfers themselves are computed when shown (``engine.transfer_rows``), never stored.
+The transfers themselves are computed when shown (``riskreg.transfers.classified``), never stored.
 """
 
 from __future__ import annotations

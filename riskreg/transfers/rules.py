@@ -2,7 +2,7 @@
 
 A rule is a conjunction of conditions on a transfer's *facts*. The same table is read two ways: ``classify``
 evaluates it in Python for one transfer (the reference, used by tests and explanations), and
-``riskreg.transfers.engine`` compiles it to one SQL ``CASE`` to classify the whole register in one pass.
+``riskreg.transfers.classified`` compiles it to one SQL ``CASE`` to classify the whole register in one pass.
 There is no Flask here.
 """
 

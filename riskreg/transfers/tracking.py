@@ -1,8 +1,8 @@
 """Keep the stored classification current: re-classify in the same transaction as a change that can move it.
 
 After a flush that touched a vendor, a sub-processor, a location, a country list or the exposure list, or a
-system's vendor, the session is marked; just before it commits, ``engine.refresh`` rewrites the stored
-classification in full. Code that writes around the ORM (bulk inserts) calls ``mark_stale``.
+system's vendor, the session is marked; just before it commits, ``system_verdicts.refresh`` rewrites the
+stored classification in full. Code that writes around the ORM (bulk inserts) calls ``mark_stale``.
 
 ``listen()`` installs the three session listeners; ``create_app`` calls it, so every session of the app
 (web requests, the CLI, the tests) keeps the classification current, and nothing depends on which module
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion, JurisdictionExposure
 from riskreg.systems.models import System
-from riskreg.transfers.engine import refresh
+from riskreg.transfers.system_verdicts import refresh
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
 
 STALE = "riskreg.transfers.stale"

@@ -22,7 +22,7 @@ from riskreg.enums import (
 )
 from riskreg.extensions import db
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import findings, sources
 
 
 @dataclass
@@ -61,7 +61,7 @@ def test_consequence_rises_with_children_special_data_cpr_and_volume(facts: Fact
 def finding(
     klass: TransferClass, *, tia_on: dt.date | None = None, kind: LocationKind = LocationKind.PROCESSING
 ):
-    return engine.TransferFinding(
+    return findings.TransferFinding(
         recipient="Hosting Inc",
         vendor_id=1,
         sub_processor_id=7,
@@ -83,16 +83,16 @@ def kinds(suggestions: list[Suggestion]) -> list[str]:
 
 
 def test_safeguarded_without_a_tia_is_suggested_and_with_one_it_is_not() -> None:
-    without = engine.Assessment(1, "X", transfers=[finding(TransferClass.SAFEGUARDED)])
+    without = findings.Assessment(1, "X", transfers=[finding(TransferClass.SAFEGUARDED)])
     assert kinds(suggest(Facts(), without)) == ["tia_missing"]
-    done = engine.Assessment(
+    done = findings.Assessment(
         1, "X", transfers=[finding(TransferClass.SAFEGUARDED, tia_on=dt.date(2026, 3, 1))]
     )
     assert suggest(Facts(), done) == []
 
 
 def test_support_access_from_a_third_country_is_a_risk_of_its_own() -> None:
-    support = engine.Assessment(
+    support = findings.Assessment(
         1, "X", transfers=[finding(TransferClass.NO_BASIS, kind=LocationKind.SUPPORT)]
     )
     (no_basis, access) = suggest(Facts(), support)
@@ -102,18 +102,18 @@ def test_support_access_from_a_third_country_is_a_risk_of_its_own() -> None:
 
 def test_free_text_and_ai_features_become_suggestions() -> None:
     facts = Facts(has_free_text=True, has_ai=True, ai_output_in_decisions=True)
-    result = {s.kind: s for s in suggest(facts, engine.Assessment(1, "X"))}
+    result = {s.kind: s for s in suggest(facts, findings.Assessment(1, "X"))}
     assert set(result) == {"free_text", "ai"}
     assert result["ai"].likelihood == 3
-    assert suggest(Facts(has_ai=True), engine.Assessment(1, "X"))[0].likelihood == 2
+    assert suggest(Facts(has_ai=True), findings.Assessment(1, "X"))[0].likelihood == 2
 
 
 @pytest.fixture
 def demo(app: Flask):  # type: ignore[no-untyped-def]
     with app.app_context():
         load_cases(db.session)
-        source = engine.official_source(db.session, engine.today())
-        by_name = {a.system: a for a in engine.assess(db.session, source)}
+        source = sources.official_source(db.session, sources.today())
+        by_name = {a.system: a for a in findings.assess(db.session, source)}
         systems = {s.name: s for s in db.session.scalars(select(System))}
         yield lambda name: suggest(systems[name], by_name[name], "en")
 

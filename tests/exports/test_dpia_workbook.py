@@ -33,7 +33,7 @@ from riskreg.exports.dpia_workbook import build_dpia_workbook, dpia_file_name
 from riskreg.extensions import db
 from riskreg.subprocessors.services import create_sub_processor
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import findings, sources
 from tests.dpia.conftest import Chain, chain, dpia_id, dpia_system  # noqa: F401 - fixtures
 from tests.exports.helpers import load, needs_soffice, recalculate
 
@@ -304,8 +304,8 @@ def test_matrix_counts_from_the_risks_sheet(momentum: Demo) -> None:
 def test_transfers_and_cover_follow_the_engine(momentum: Demo) -> None:
     lang, session = "en", momentum.session
     book = load(workbook(session, momentum.system, lang))
-    source = engine.official_source(session, TODAY, lang)
-    (assessment,) = engine.assess(session, source, [momentum.system.id])
+    source = sources.official_source(session, TODAY, lang)
+    (assessment,) = findings.assess(session, source, [momentum.system.id])
     ws = sheet(book, lang, "Data flow and transfers")
     rows = list(ws.iter_rows(min_row=2, max_row=1 + len(assessment.transfers), values_only=True))
     assert [(r[0], r[2], r[3], r[4]) for r in rows] == [

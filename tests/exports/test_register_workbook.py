@@ -24,8 +24,9 @@ from riskreg.enums import (
     TransferClass,
     TransferMechanism,
 )
-from riskreg.exports import register_workbook as rw
-from riskreg.exports.register_workbook import (
+from riskreg.exports.register import scenario_sheet, sheet, systems_sheet, transfers_sheet, vendors_sheets
+from riskreg.exports.register.workbook import (
+    NO_SYSTEMS,
     build_register_workbook,
     register_file_name,
     register_tables,
@@ -33,8 +34,8 @@ from riskreg.exports.register_workbook import (
 from riskreg.extensions import db
 from riskreg.systems.assessment import SourceChoice, choose_source
 from riskreg.systems.models import System
-from riskreg.systems.services import SystemFilter, system_list_query, verdict_marks
-from riskreg.transfers import engine
+from riskreg.systems.register_list import SystemFilter, system_list_query, verdict_marks
+from riskreg.transfers import classified, findings, scenario_impact, sources, system_verdicts
 from riskreg.vendors.models import Vendor
 
 MOMENTUM = "Momentum – AI-tekstassistent"
@@ -45,14 +46,14 @@ TODAY = dt.date(2026, 11, 25)
 def demo(demo_app: Flask) -> Iterator[Session]:
     """A copy of the demo register (loaded once per run by ``riskreg demo``)."""
     with demo_app.app_context():
-        engine.ensure_current(db.session())
+        system_verdicts.ensure_current(db.session())
         yield db.session()
 
 
 @pytest.fixture
 def empty(app: Flask) -> Iterator[Session]:
     with app.app_context():
-        engine.ensure_current(db.session())
+        system_verdicts.ensure_current(db.session())
         yield db.session()
 
 
@@ -108,7 +109,7 @@ def test_sheets_headers_and_layout(demo: Session, lang: str) -> None:
         assert ws.column_dimensions["A"].width > 20
     # The list used and the filters are on the last sheet.
     about = {row[0]: row[1] for row in wb[translate(lang, "About this export")].iter_rows(values_only=True)}
-    source = engine.official_source(demo, engine.today())
+    source = sources.official_source(demo, sources.today())
     assert about[translate(lang, "Country list")] == source.label(lang)
     assert about[translate(lang, "Search")] == translate(lang, "All")
     rows_in_systems = translate(lang, "Rows in %(sheet)s", sheet=systems.title)
@@ -176,15 +177,17 @@ def test_momentum_residual_risk_and_last_decision(demo: Session) -> None:
 
 def test_transfers_are_the_engines(demo: Session) -> None:
     counts, wb = export(demo, "en")
-    source = engine.official_source(demo, engine.today())
+    source = sources.official_source(demo, sources.today())
     live = select(System.id).where(System.is_archived.is_(False))
-    expected = demo.scalar(select(func.count()).select_from(engine.transfer_rows(source, live).subquery()))
+    expected = demo.scalar(
+        select(func.count()).select_from(classified.transfer_rows(source, live).subquery())
+    )
     assert counts["Transfers"] == expected
     rows = table(wb["Transfers"])
     assert len(rows) == expected
     # The reasons and classes are those of the system's Transfers tab, in its order.
     momentum_id = demo.scalar(select(System.id).where(System.name == MOMENTUM))
-    (assessment,) = engine.assess(demo, source, [momentum_id])
+    (assessment,) = findings.assess(demo, source, [momentum_id])
     assert [(r["Recipient"], r["Class"], r["Reason"]) for r in rows if r["System"] == MOMENTUM] == [
         (t.recipient, label_in("en", t.klass), t.reason("en")) for t in assessment.transfers
     ]
@@ -203,8 +206,8 @@ def test_scenario_sheet_lists_momentum_going_to_no_basis(demo: Session) -> None:
     assert momentum["Verdict after"] == label_in("en", TransferClass.NO_BASIS)
     assert momentum["Verdict before"] != momentum["Verdict after"]
     # The same systems as the scenario page.
-    scenario = engine.find_scenario(demo, "DPF invalidated")
-    _base, _what_if, impact = engine.scenario_impact(demo, scenario, engine.today())
+    scenario = sources.find_scenario(demo, "DPF invalidated")
+    _base, _what_if, impact = scenario_impact.scenario_impact(demo, scenario, sources.today())
     assert {r["System"] for r in changes} == {c.system for c in impact}
     # The Systems sheet shows the scenario's verdicts, as the register page does with a scenario.
     systems = {r["System"]: r for r in table(wb["Systems"])}
@@ -258,7 +261,7 @@ def test_an_empty_register_exports_and_says_so(empty: Session) -> None:
     counts, wb = export(empty, "en")
     assert wb.sheetnames == sheet_titles("en")
     assert all(n == 0 for title, n in counts.items() if title != "About this export")
-    note = translate("en", rw.NO_SYSTEMS)
+    note = translate("en", NO_SYSTEMS)
     for title in wb.sheetnames[:-1]:
         rows = list(wb[title].iter_rows(values_only=True))
         assert rows[0][0] == translate("en", "System" if title in ("Systems", "Transfers") else "Vendor")
@@ -269,15 +272,15 @@ def test_filters_matching_nothing_say_so(demo: Session) -> None:
     counts, wb = export(demo, "da", flt=SystemFilter(q="findes ikke"))
     assert counts[translate("da", "Systems")] == 0
     rows = list(wb[translate("da", "Systems")].iter_rows(values_only=True))
-    assert rows[1][0] == translate("da", rw.NO_SYSTEMS)
+    assert rows[1][0] == translate("da", NO_SYSTEMS)
     about = {row[0]: row[1] for row in wb[translate("da", "About this export")].iter_rows(values_only=True)}
     assert about[translate("da", "Search")] == "findes ikke"
 
 
 def test_without_an_official_list_verdicts_are_blank_and_it_says_so(demo: Session) -> None:
-    choice = SourceChoice(None, engine.today(), None, [], None)
+    choice = SourceChoice(None, sources.today(), None, [], None)
     _counts, wb = export(demo, "en", choice=choice)
-    note = translate("en", rw.NO_LIST)
+    note = translate("en", sheet.NO_LIST)
     systems = list(wb["Systems"].iter_rows(values_only=True))
     assert systems[0][0] == note
     # Stored verdicts exist here, but the export says it has no list: it does not mix the two.
@@ -288,13 +291,15 @@ def test_without_an_official_list_verdicts_are_blank_and_it_says_so(demo: Sessio
 
 def test_tables_stream_lazily(demo: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     streamed: list[Any] = []
-    original = rw._stream
+    original = sheet.stream
 
     def spy(session: Session, stmt: Any) -> Iterator[Any]:
         streamed.append(stmt)
         return original(session, stmt)
 
-    monkeypatch.setattr(rw, "_stream", spy)
+    # Each sheet module looks ``stream`` up in its own namespace.
+    for module in (systems_sheet, vendors_sheets, transfers_sheet, scenario_sheet):
+        monkeypatch.setattr(module, "stream", spy)
     choice = choose_source(demo, "", "", "en")
     tables = register_tables(demo, "en", choice=choice)
     systems = next(tables)
@@ -321,12 +326,12 @@ def test_a_generated_register_exports_every_row(demo: Session) -> None:
     counts, wb = export(demo, "en", flt=SystemFilter(vendor_id=None))
     live = demo.scalar(select(func.count()).select_from(System).where(System.is_archived.is_(False)))
     assert counts["Systems"] == live
-    source = engine.official_source(demo, engine.today())
+    source = sources.official_source(demo, sources.today())
     live_ids = select(System.id).where(System.is_archived.is_(False))
     assert counts["Transfers"] == demo.scalar(
-        select(func.count()).select_from(engine.transfer_rows(source, live_ids).subquery())
+        select(func.count()).select_from(classified.transfer_rows(source, live_ids).subquery())
     )
-    assert counts["Transfers"] > rw.YIELD_PER
+    assert counts["Transfers"] > sheet.YIELD_PER
     vendors = demo.scalar(
         select(func.count(func.distinct(System.vendor_id))).where(System.is_archived.is_(False))
     )

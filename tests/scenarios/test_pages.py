@@ -15,7 +15,7 @@ from sqlalchemy import select
 from riskreg.countries.models import CountryList, CountryListVersion
 from riskreg.enums import CountryListKind, CountryStatus, LocationKind, Role, TransferMechanism
 from riskreg.extensions import db
-from riskreg.transfers import engine
+from riskreg.transfers import sources
 from tests.conftest import post_form
 from tests.scenarios.conftest import in_english, text
 
@@ -130,7 +130,7 @@ def test_a_bad_or_too_early_date_falls_back_to_today(
     assert response.status_code == 200
     page = text(response)
     assert message in page
-    assert f'value="{engine.today().isoformat()}"' in page
+    assert f'value="{sources.today().isoformat()}"' in page
     assert sorted(changed_systems(page)) == [ADOBE, MOMENTUM]
 
 
@@ -219,7 +219,7 @@ def test_create_a_scenario_and_read_its_report(
     before = official_data()
     client = in_english(login(role))
     page = text(client.get("/scenarios/new"))
-    assert f'value="{engine.today().isoformat()}"' in page  # the effective date starts as today
+    assert f'value="{sources.today().isoformat()}"' in page  # the effective date starts as today
     response = post_form(client, "/scenarios/new", form())
     assert response.status_code == 302, text(response)
     with app.app_context():
@@ -377,7 +377,7 @@ def test_a_new_version_of_a_scenario_through_the_country_list_pages(
     app: Flask, login: Callable[..., FlaskClient], uk_system: int, official_data: Callable[[], Any]
 ) -> None:
     dpo = in_english(login(Role.DPO))
-    created = post_form(dpo, "/scenarios/new", form(effective_on=engine.today().isoformat()))
+    created = post_form(dpo, "/scenarios/new", form(effective_on=sources.today().isoformat()))
     scenario_id = int(created.headers["Location"].rsplit("/", 1)[1])
     before = official_data()
 
@@ -393,7 +393,7 @@ def test_a_new_version_of_a_scenario_through_the_country_list_pages(
         admin,
         f"/countries/{scenario_id}/versions/new",
         {
-            "effective_on": (engine.today() + dt.timedelta(days=1)).isoformat(),
+            "effective_on": (sources.today() + dt.timedelta(days=1)).isoformat(),
             "note": "The lapse is averted.",
             "latest_id": latest.group(1),
             "entries-0-existing": "1",
@@ -405,7 +405,7 @@ def test_a_new_version_of_a_scenario_through_the_country_list_pages(
     # Each version of a scenario applies from its own date: today the lapse, from tomorrow the reprieve.
     today_page = text(dpo.get(f"/scenarios/{scenario_id}"))
     assert changed_systems(today_page) != []
-    tomorrow = (engine.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (sources.today() + dt.timedelta(days=1)).isoformat()
     tomorrow_page = text(dpo.get(f"/scenarios/{scenario_id}?as_of={tomorrow}"))
     assert changed_systems(tomorrow_page) == []
     # The overrides shown are those of the version applied on the day.

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from riskreg.enums import AiActClass, CountryStatus, DataCategory, DataSubject, LegalBasis, SystemStatus
 from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.systems import services
+from riskreg.systems import chain, services, system_page
 from riskreg.systems.models import Department, System
 from riskreg.vendors.models import Vendor
 
@@ -187,7 +187,7 @@ def shape(nodes):
 
 def test_chain_follows_parent_links_sorted_by_name():
     rows = [sp(3, "c-child", 1), sp(1, "Beta"), sp(2, "alpha"), sp(4, "grandchild", 3)]
-    assert shape(services.build_chain(10, rows)) == [
+    assert shape(chain.build_chain(10, rows)) == [
         ("alpha", True, []),
         ("Beta", True, [("c-child", True, [("grandchild", True, [])])]),
     ]
@@ -195,20 +195,20 @@ def test_chain_follows_parent_links_sorted_by_name():
 
 def test_chain_keeps_only_sub_processors_serving_the_system():
     rows = [sp(1, "For all"), sp(2, "Only system 10", systems=[10]), sp(3, "Only system 11", systems=[11])]
-    assert [n.sub_processor.name for n in services.build_chain(10, rows)] == ["For all", "Only system 10"]
+    assert [n.sub_processor.name for n in chain.build_chain(10, rows)] == ["For all", "Only system 10"]
 
 
 def test_chain_keeps_a_parent_for_context_when_only_a_child_serves_the_system():
     rows = [sp(1, "Parent", systems=[11]), sp(2, "Child", parent_id=1), sp(3, "Other child", 1, systems=[11])]
-    assert shape(services.build_chain(10, rows)) == [("Parent", False, [("Child", True, [])])]
+    assert shape(chain.build_chain(10, rows)) == [("Parent", False, [("Child", True, [])])]
 
 
 def test_chain_lifts_children_of_archived_parents_and_survives_loops():
     rows = [sp(1, "Gone", archived=True), sp(2, "Orphan", parent_id=1), sp(3, "A", 4), sp(4, "B", 3)]
-    tree = services.build_chain(10, rows)
+    tree = chain.build_chain(10, rows)
     assert [n.sub_processor.name for n in tree] == ["Orphan", "A"]
     assert shape(tree[1:]) == [("A", True, [("B", True, [])])]
-    assert [n.sub_processor.name for n in services.walk(tree)] == ["Orphan", "A", "B"]
+    assert [n.sub_processor.name for n in chain.walk(tree)] == ["Orphan", "A", "B"]
 
 
 # --- the official list in force -----------------------------------------------------------------------------
@@ -218,13 +218,13 @@ def test_official_statuses_use_the_version_in_force(app):
     from riskreg.countries.services import create_list_version, official_list
 
     with app.app_context():
-        today = services.official_statuses(db.session, dt.date.today())
+        today = system_page.official_statuses(db.session, dt.date.today())
         assert today["DK"] is CountryStatus.EU
         assert today["US"] is CountryStatus.PARTIAL
-        assert services.official_statuses(db.session, dt.date(1990, 1, 1)) == {}
+        assert system_page.official_statuses(db.session, dt.date(1990, 1, 1)) == {}
         tomorrow = dt.date.today() + dt.timedelta(days=1)
         create_list_version(
             db.session, official_list(db.session), tomorrow, "DPF invalidated", {"DK": ("eu", "", None, "")}
         )
-        assert services.official_statuses(db.session, dt.date.today())["US"] is CountryStatus.PARTIAL
-        assert services.official_statuses(db.session, tomorrow) == {"DK": CountryStatus.EU}
+        assert system_page.official_statuses(db.session, dt.date.today())["US"] is CountryStatus.PARTIAL
+        assert system_page.official_statuses(db.session, tomorrow) == {"DK": CountryStatus.EU}

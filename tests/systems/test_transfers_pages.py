@@ -15,7 +15,7 @@ from sqlalchemy import event, select, update
 from riskreg.enums import LocationKind, TransferMechanism
 from riskreg.extensions import db
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import sources
 from riskreg.transfers.models import SystemAssessment
 
 CANVA = "Canva via SkoleTube"
@@ -160,7 +160,7 @@ def test_tia_missing_is_flagged(app, login, make_vendor, make_system) -> None:
 
 def test_scenario_turns_momentum_to_no_basis(app, demo, login) -> None:
     with app.app_context():
-        scenario_id = engine.find_scenario(db.session, "DPF invalidated").id
+        scenario_id = sources.find_scenario(db.session, "DPF invalidated").id
     client = english(login("reader"))
     text = page(client, f"/systems/{demo[MOMENTUM_AI]}/transfers?scenario={scenario_id}")
     assert verdict_of(text) == ("no_basis", "not_acceptable")
@@ -201,7 +201,7 @@ def test_bad_date_and_unknown_scenario_give_messages_in_the_readers_language(dem
 
 def test_as_of_a_valid_date_names_the_list_used(demo, login) -> None:
     client = english(login("reader"))
-    today = engine.today().isoformat()
+    today = sources.today().isoformat()
     text = page(client, f"/systems/{demo[CANVA]}/transfers?as_of={today}")
     assert f'name="as_of" value="{today}"' in text
     assert "version in force from" in section(text, "list-used")
@@ -300,14 +300,14 @@ def test_register_reads_stored_rows_unless_a_date_or_scenario_is_given(app, demo
             SystemAssessment.__table__.delete().where(SystemAssessment.system_id == demo[CANVA])
         )
         db.session.commit()
-        scenario_id = engine.find_scenario(db.session, "DPF invalidated").id
+        scenario_id = sources.find_scenario(db.session, "DPF invalidated").id
     client = english(login("reader"))
     stored = marks_on(page(client, "/systems/"))
     assert stored[CAPCUT] == "adequate"
     assert stored[CANVA] is None  # no stored row: no badge
     assert names_on(client, "?verdict=adequate&q=capcut") == [CAPCUT]
 
-    today = engine.today().isoformat()
+    today = sources.today().isoformat()
     computed = marks_on(page(client, f"/systems/?as_of={today}"))
     assert computed[CAPCUT] == "unknown"
     assert computed[CANVA] == "no_basis"

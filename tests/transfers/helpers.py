@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion
 from riskreg.enums import CountryListKind, CountryStatus, DpfStatus, LocationKind, TransferMechanism
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import classified, sources
 from riskreg.transfers.models import SystemAssessment
 from riskreg.vendors.models import SubProcessor, Vendor
 
@@ -138,7 +138,7 @@ def stored(session: Session) -> dict[int, tuple[Any, ...]]:
 
 def current_transfers(session: Session) -> list[tuple[Any, ...]]:
     """Every transfer under today's official list, as comparable tuples (computed, not stored)."""
-    rows = session.execute(engine.transfer_rows(engine.official_source(session, engine.today())))
+    rows = session.execute(classified.transfer_rows(sources.official_source(session, sources.today())))
     return sorted(
         (
             t.system_id,
@@ -175,4 +175,4 @@ def verdict_of(session: Session, system: System) -> Any:
 
 
 def today() -> dt.date:
-    return engine.today()
+    return sources.today()

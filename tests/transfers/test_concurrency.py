@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from riskreg.demo.cases import load_cases
 from riskreg.extensions import db
-from riskreg.transfers import engine
+from riskreg.transfers import system_verdicts
 from riskreg.transfers.models import SystemAssessment
 
 
@@ -23,11 +23,11 @@ def test_concurrent_refreshes_wait_for_each_other(app: Flask) -> None:
         first, second = Session(db.engine), Session(db.engine)
         errors: list[BaseException] = []
         try:
-            engine.refresh(first)  # holds the state row until it commits
+            system_verdicts.refresh(first)  # holds the state row until it commits
 
             def refresh_second() -> None:
                 try:
-                    engine.refresh(second)
+                    system_verdicts.refresh(second)
                     second.commit()
                 except BaseException as exc:  # noqa: BLE001 - reported to the test thread
                     errors.append(exc)

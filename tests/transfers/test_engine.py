@@ -23,7 +23,7 @@ from riskreg.enums import (
     TransferMechanism,
 )
 from riskreg.systems.models import System
-from riskreg.transfers import engine, rules
+from riskreg.transfers import classified, findings, rules, scenario_impact, sources, system_verdicts
 from riskreg.transfers.models import SystemAssessment
 from riskreg.vendors.models import SubProcessor
 from tests.transfers.helpers import by_name, stored, today, update_sub
@@ -35,9 +35,9 @@ MOMENTUM_AI = "Momentum – AI-tekstassistent"
 MICROSOFT = "Microsoft Ireland Operations Ltd"
 
 
-def assessment(session: Session, name: str, source: engine.ListSource | None = None) -> engine.Assessment:
+def assessment(session: Session, name: str, source: sources.ListSource | None = None) -> findings.Assessment:
     system = by_name(session, System, name)
-    (found,) = engine.assess(session, source or engine.official_source(session, today()), [system.id])
+    (found,) = findings.assess(session, source or sources.official_source(session, today()), [system.id])
     assert found.system == name
     return found
 
@@ -48,8 +48,8 @@ def stored_row(session: Session, name: str) -> SystemAssessment:
     return session.get(SystemAssessment, system.id)
 
 
-def dpf_invalidated(session: Session) -> engine.ListSource:
-    return engine.source_for(session, today(), engine.find_scenario(session, "DPF invalidated"))
+def dpf_invalidated(session: Session) -> sources.ListSource:
+    return sources.source_for(session, today(), sources.find_scenario(session, "DPF invalidated"))
 
 
 # --- the three cases ----------------------------------------------------------------------------------------
@@ -154,8 +154,8 @@ def test_momentum_ai_under_dpf_invalidated_has_no_basis(demo_db: Session) -> Non
 
 
 def test_scenario_impact_of_dpf_invalidated_on_the_demo(demo_db: Session) -> None:
-    scenario = engine.find_scenario(demo_db, "dpf INVALIDATED")
-    _base, what_if, changes = engine.scenario_impact(demo_db, scenario, today())
+    scenario = sources.find_scenario(demo_db, "dpf INVALIDATED")
+    _base, what_if, changes = scenario_impact.scenario_impact(demo_db, scenario, today())
     assert what_if.scenario_name == "DPF invalidated"
     assert {(c.system, c.before, c.after, c.after_outcome) for c in changes} == {
         (MOMENTUM_AI, C.DPF, C.NO_BASIS, Outcome.NOT_ACCEPTABLE),
@@ -198,7 +198,7 @@ def test_no_system_is_left_without_a_stored_verdict(demo_db: Session) -> None:
 # --- the SQL engine agrees with the Python rules ----------------------------------------------------------
 
 
-def python_class(statuses: dict[str, CountryStatus], t: engine.TransferFinding) -> rules.Rule:
+def python_class(statuses: dict[str, CountryStatus], t: findings.TransferFinding) -> rules.Rule:
     facts = rules.Facts(
         country=t.country_code,
         status=statuses.get(t.country_code) if t.country_code else None,
@@ -208,14 +208,14 @@ def python_class(statuses: dict[str, CountryStatus], t: engine.TransferFinding) 
     return rules.classify(facts)
 
 
-def check_agreement(session: Session, source: engine.ListSource, overrides: dict[str, CountryStatus]) -> int:
+def check_agreement(session: Session, source: sources.ListSource, overrides: dict[str, CountryStatus]) -> int:
     """Every transfer's SQL rule is the Python rule; every Assessment's verdict is the worst class."""
     entries = session.scalars(
         select(CountryListEntry).where(CountryListEntry.list_version_id == source.official_version_id)
     )
     statuses = {e.country_code: e.status for e in entries} | overrides
     n = 0
-    for a in engine.assess(session, source):
+    for a in findings.assess(session, source):
         assert a.transfers, a.system
         for t in a.transfers:
             expected = python_class(statuses, t)
@@ -226,7 +226,7 @@ def check_agreement(session: Session, source: engine.ListSource, overrides: dict
 
 
 def test_every_demo_transfer_is_classified_as_in_python(demo_db: Session) -> None:
-    n = check_agreement(demo_db, engine.official_source(demo_db, today()), {})
+    n = check_agreement(demo_db, sources.official_source(demo_db, today()), {})
     assert n >= 25
     assert check_agreement(demo_db, dpf_invalidated(demo_db), {"US": CountryStatus.NONE}) == n
 
@@ -235,8 +235,8 @@ def test_transfer_rows_and_stored_verdicts_are_what_assess_computes(demo_db: Ses
     from riskreg.demo.generate import generate_register
 
     generate_register(demo_db, 150, seed=7)
-    source = engine.official_source(demo_db, today())
-    assessments = engine.assess(demo_db, source)
+    source = sources.official_source(demo_db, today())
+    assessments = findings.assess(demo_db, source)
     assert len(assessments) > 150
     check_agreement(demo_db, source, {})
     rows = stored(demo_db)
@@ -252,7 +252,7 @@ def test_transfer_rows_and_stored_verdicts_are_what_assess_computes(demo_db: Ses
         ), a.system
     stored_rules = sorted(
         (t.system_id, t.vendor_id, t.sub_processor_id or 0, t.country_code or "", t.rule)
-        for t in demo_db.execute(engine.transfer_rows(engine.official_source(demo_db, engine.today())))
+        for t in demo_db.execute(classified.transfer_rows(sources.official_source(demo_db, sources.today())))
     )
     computed = sorted(
         (a.system_id, t.vendor_id, t.sub_processor_id or 0, t.country_code or "", t.rule)
@@ -265,13 +265,13 @@ def test_transfer_rows_and_stored_verdicts_are_what_assess_computes(demo_db: Ses
 
 
 def test_verdicts_for_a_source_match_the_stored_ones_for_today(demo_db: Session) -> None:
-    computed = engine.verdicts(engine.official_source(demo_db, today()))
+    computed = system_verdicts.verdicts(sources.official_source(demo_db, today()))
     rows = {r.system_id: (r.verdict, r.outcome) for r in demo_db.execute(select(computed))}
     assert rows == {k: (v[0].value, v[1].value) for k, v in stored(demo_db).items()}
 
 
 def test_verdict_counts_of_the_demo(demo_db: Session) -> None:
-    from riskreg.systems.services import SystemFilter, verdict_counts
+    from riskreg.systems.register_list import SystemFilter, verdict_counts
 
     counts = verdict_counts(demo_db, SystemFilter())
     assert counts[C.UNKNOWN] == 1  # CapCut
@@ -287,7 +287,7 @@ def test_unknown_scenario_names_the_scenarios_there_are(demo_db: Session, lang: 
     from riskreg.errors import DomainError
 
     with pytest.raises(DomainError) as caught:
-        engine.find_scenario(demo_db, "Schrems IV", lang)
+        sources.find_scenario(demo_db, "Schrems IV", lang)
     assert "Schrems IV" in str(caught.value) and "DPF invalidated" in str(caught.value)
 
 
@@ -317,14 +317,14 @@ def test_every_combination_of_facts_is_classified_as_in_python(session: Session)
             nowhere = make_vendor(session, f"{mechanism.value}/{dpf.value} nowhere", [], mechanism, dpf)
             make_system(session, f"System {mechanism.value}/{dpf.value} nowhere", nowhere)
     scenario = create_scenario(session, "Shuffled", "", today(), SHUFFLED)
-    official = engine.official_source(session, today())
+    official = sources.official_source(session, today())
     n = check_agreement(session, official, {})
     assert n == len(TransferMechanism) * len(DpfStatus) * (len(EVERY_STATUS) + 2)
-    assert check_agreement(session, engine.source_for(session, today(), scenario), SHUFFLED) == n
-    rules_seen = {t.rule for a in engine.assess(session, official) for t in a.transfers}
+    assert check_agreement(session, sources.source_for(session, today(), scenario), SHUFFLED) == n
+    rules_seen = {t.rule for a in findings.assess(session, official) for t in a.transfers}
     rules_seen |= {
         t.rule
-        for a in engine.assess(session, engine.source_for(session, today(), scenario))
+        for a in findings.assess(session, sources.source_for(session, today(), scenario))
         for t in a.transfers
     }
     assert rules_seen == {r.id for r in rules.RULES}

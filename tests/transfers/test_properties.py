@@ -30,7 +30,7 @@ from riskreg.enums import (
     TransferClass,
     TransferMechanism,
 )
-from riskreg.transfers import engine, rules
+from riskreg.transfers import classified, findings, rules, scenario_impact, sources, system_verdicts
 from riskreg.transfers.models import AssessmentState, SystemAssessment
 from riskreg.vendors.models import SubProcessor, Vendor
 from tests.transfers.helpers import (
@@ -247,14 +247,14 @@ def build(session: Session, spec: list[dict[str, Any]]) -> Built:
     return built
 
 
-def scenario_source(session: Session, overrides: dict[str, CountryStatus]) -> engine.ListSource:
+def scenario_source(session: Session, overrides: dict[str, CountryStatus]) -> sources.ListSource:
     """The official list today, with ``overrides`` on top as a new scenario (the official list if none)."""
     from riskreg.scenarios.services import create_scenario
 
     if not overrides:
-        return engine.official_source(session, today())
+        return sources.official_source(session, today())
     scenario = create_scenario(session, f"Scenario {next(_names)}", "", today(), overrides)
-    return engine.source_for(session, today(), scenario)
+    return sources.source_for(session, today(), scenario)
 
 
 def python_rule(statuses: dict[str, CountryStatus], row: tuple[Any, ...]) -> str:
@@ -270,7 +270,7 @@ def test_sql_agrees_with_python_on_random_registers(
     built = build(session, spec)
     source = scenario_source(session, overrides)
     statuses = statuses_on(session, today()) | overrides
-    found = {a.system_id: a for a in engine.assess(session, source, list(built.expected))}
+    found = {a.system_id: a for a in findings.assess(session, source, list(built.expected))}
     assert set(found) == set(built.expected)
     for system_id, rows in built.expected.items():
         a = found[system_id]
@@ -279,7 +279,7 @@ def test_sql_agrees_with_python_on_random_registers(
         assert got == want
         # The verdict is the worst finding, in Python and in SQL.
         assert a.verdict == rules.verdict(rules.RULES_BY_ID[rule].klass for *_r, rule in want.elements())
-    v = engine.verdicts(source, list(built.expected))
+    v = system_verdicts.verdicts(source, list(built.expected))
     in_sql = {r.system_id: (r.verdict, r.outcome) for r in session.execute(select(v))}
     assert in_sql == {i: (a.verdict.value, a.outcome.value) for i, a in found.items()}
 
@@ -289,8 +289,8 @@ def test_sql_agrees_with_python_on_random_registers(
 def test_the_stored_verdict_is_the_worst_transfer(session: Session, spec: list[dict[str, Any]]) -> None:
     built = build(session, spec)
     worst: dict[int, int] = {}
-    source = engine.official_source(session, engine.today())
-    for t in session.execute(engine.transfer_rows(source, list(built.expected))):
+    source = sources.official_source(session, sources.today())
+    for t in session.execute(classified.transfer_rows(source, list(built.expected))):
         worst[t.system_id] = max(worst.get(t.system_id, -1), t.severity)
     rows = session.scalars(
         select(SystemAssessment).where(SystemAssessment.system_id.in_(list(built.expected)))
@@ -330,9 +330,12 @@ def test_adding_a_safeguard_never_worsens_a_stored_verdict(
 @given(raised=st.lists(st.sampled_from(NONE_COUNTRIES), min_size=1, max_size=3, unique=True))
 def test_raising_countries_to_adequacy_never_worsens_a_verdict(generated: Session, raised: list[str]) -> None:
     session = generated
-    base = engine.official_source(session, today())
+    base = sources.official_source(session, today())
     what_if = scenario_source(session, dict.fromkeys(raised, S.ADEQUACY))
-    before, after = engine.verdicts(base, name="before"), engine.verdicts(what_if, name="after")
+    before, after = (
+        system_verdicts.verdicts(base, name="before"),
+        system_verdicts.verdicts(what_if, name="after"),
+    )
     rows = session.execute(
         select(
             before.c.system_id, before.c.severity, after.c.severity, before.c.outcome, after.c.outcome
@@ -360,7 +363,7 @@ def test_a_scenario_leaves_the_official_data_unchanged(
 
     def snapshot() -> tuple[Any, ...]:
         session.expire_all()
-        state = session.get(AssessmentState, engine.STATE_ID)
+        state = session.get(AssessmentState, system_verdicts.STATE_ID)
         return (
             official_entries(session),
             stored(session),
@@ -369,7 +372,7 @@ def test_a_scenario_leaves_the_official_data_unchanged(
         )
 
     before = snapshot()
-    base, what_if, changes = engine.scenario_impact(session, scenario, as_of)
+    base, what_if, changes = scenario_impact.scenario_impact(session, scenario, as_of)
     assert not session.new and not session.dirty and not session.deleted
     session.commit()  # nothing to write: the commit hook must not re-classify either
     assert snapshot() == before
@@ -401,14 +404,18 @@ def test_time_travel_picks_the_list_in_force(session: Session, offset: int, us: 
 
     session.expire_all()
     for day in (effective - dt.timedelta(days=1), effective, effective + dt.timedelta(days=1)):
-        source = engine.official_source(session, day)
+        source = sources.official_source(session, day)
         assert source.official_version_id == in_force(day)
-        (a,) = engine.assess(session, source, [system_id])
+        (a,) = findings.assess(session, source, [system_id])
         facts = rules.Facts("US", statuses_on(session, day).get("US"), M.DPF, DpfStatus.ACTIVE)
         expected = rules.classify(facts)
         assert [t.rule for t in a.transfers] == [expected.id]
-    assert engine.official_source(session, effective - dt.timedelta(days=1)).official_version_id != version.id
-    assert engine.official_source(session, effective).official_version_id == version.id
-    assert engine.official_source(session, effective + dt.timedelta(days=1)).official_version_id == version.id
+    assert (
+        sources.official_source(session, effective - dt.timedelta(days=1)).official_version_id != version.id
+    )
+    assert sources.official_source(session, effective).official_version_id == version.id
+    assert (
+        sources.official_source(session, effective + dt.timedelta(days=1)).official_version_id == version.id
+    )
     # Today's stored classification used the version in force today.
-    assert session.get(AssessmentState, engine.STATE_ID).list_version_id == in_force(today())
+    assert session.get(AssessmentState, system_verdicts.STATE_ID).list_version_id == in_force(today())

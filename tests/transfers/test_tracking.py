@@ -14,7 +14,7 @@ from riskreg.enums import CountryStatus, DpfStatus, Outcome, TransferClass, Tran
 from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.systems.models import System
-from riskreg.transfers import engine
+from riskreg.transfers import findings, sources, system_verdicts
 from riskreg.transfers.models import AssessmentState, SystemAssessment
 from riskreg.vendors.models import SubProcessor
 from tests.transfers.helpers import (
@@ -92,7 +92,7 @@ def test_a_country_losing_adequacy_moves_exactly_the_systems_that_use_it(
     assert after[register["DK with JP support"]][:2] == (C.NO_BASIS, Outcome.NOT_ACCEPTABLE)
     assert committed("JP none") == (C.NO_BASIS.value, Outcome.NOT_ACCEPTABLE.value)
     session.expire_all()
-    assert session.get(AssessmentState, engine.STATE_ID).list_version_id == version.id
+    assert session.get(AssessmentState, system_verdicts.STATE_ID).list_version_id == version.id
 
 
 def test_the_us_losing_the_dpf_moves_exactly_the_dpf_systems_of_the_demo(
@@ -203,12 +203,12 @@ def test_a_new_system_is_stored_in_the_same_commit(session: Session) -> None:
 def test_a_change_that_cannot_move_a_verdict_does_not_refresh(session: Session) -> None:
     vendor = make_vendor(session, "Stille Leverandør ApS")
     system = make_system(session, "Stille system", vendor)
-    computed = session.get(AssessmentState, engine.STATE_ID).computed_at
+    computed = session.get(AssessmentState, system_verdicts.STATE_ID).computed_at
     from riskreg.systems.services import set_system_archived
 
     set_system_archived(session, system, True)
     session.expire_all()
-    assert session.get(AssessmentState, engine.STATE_ID).computed_at == computed
+    assert session.get(AssessmentState, system_verdicts.STATE_ID).computed_at == computed
 
 
 def test_a_failed_commit_leaves_the_stored_verdicts(demo_db: Session) -> None:
@@ -226,47 +226,49 @@ def test_a_failed_commit_leaves_the_stored_verdicts(demo_db: Session) -> None:
 
 def test_a_future_version_takes_effect_on_its_date(demo_db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     start = today()
-    old = engine.official_source(demo_db, start)
+    old = sources.official_source(demo_db, start)
     effective = start + dt.timedelta(days=10)
     version = new_official_version(demo_db, effective, {"US": CountryStatus.NONE})
     ai = by_name(demo_db, System, MOMENTUM_AI).id
 
     def verdict_on(day: dt.date) -> TransferClass:
-        (a,) = engine.assess(demo_db, engine.official_source(demo_db, day), [ai])
+        (a,) = findings.assess(demo_db, sources.official_source(demo_db, day), [ai])
         return a.verdict
 
     day_before = effective - dt.timedelta(days=1)
-    assert engine.official_source(demo_db, day_before).official_version_id == old.official_version_id
-    assert engine.official_source(demo_db, effective).official_version_id == version.id
-    assert engine.official_source(demo_db, effective + dt.timedelta(days=1)).official_version_id == version.id
-    assert engine.official_source(demo_db, effective).official_effective_on == effective
+    assert sources.official_source(demo_db, day_before).official_version_id == old.official_version_id
+    assert sources.official_source(demo_db, effective).official_version_id == version.id
+    assert (
+        sources.official_source(demo_db, effective + dt.timedelta(days=1)).official_version_id == version.id
+    )
+    assert sources.official_source(demo_db, effective).official_effective_on == effective
     assert verdict_on(day_before) == C.DPF
     assert verdict_on(effective) == C.NO_BASIS
     assert verdict_on(effective + dt.timedelta(days=1)) == C.NO_BASIS
     # Today the old list is in force: the stored verdict stays until the day comes.
     assert stored(demo_db)[ai][0] == C.DPF
-    assert engine.is_current(demo_db)
-    assert engine.ensure_current(demo_db) is False
+    assert system_verdicts.is_current(demo_db)
+    assert system_verdicts.ensure_current(demo_db) is False
 
-    monkeypatch.setattr(engine, "today", lambda: day_before)
-    assert engine.ensure_current(demo_db) is False
-    monkeypatch.setattr(engine, "today", lambda: effective)
-    assert not engine.is_current(demo_db)
-    assert engine.ensure_current(demo_db) is True
+    monkeypatch.setattr(system_verdicts, "today", lambda: day_before)
+    assert system_verdicts.ensure_current(demo_db) is False
+    monkeypatch.setattr(system_verdicts, "today", lambda: effective)
+    assert not system_verdicts.is_current(demo_db)
+    assert system_verdicts.ensure_current(demo_db) is True
     assert committed(MOMENTUM_AI) == (C.NO_BASIS.value, Outcome.NOT_ACCEPTABLE.value)
-    state = demo_db.get(AssessmentState, engine.STATE_ID)
+    state = demo_db.get(AssessmentState, system_verdicts.STATE_ID)
     assert (state.list_version_id, state.as_of) == (version.id, effective)
-    assert engine.ensure_current(demo_db) is False
-    monkeypatch.setattr(engine, "today", lambda: effective + dt.timedelta(days=1))
-    assert engine.ensure_current(demo_db) is False
+    assert system_verdicts.ensure_current(demo_db) is False
+    monkeypatch.setattr(system_verdicts, "today", lambda: effective + dt.timedelta(days=1))
+    assert system_verdicts.ensure_current(demo_db) is False
 
 
 def test_a_version_in_the_past_re_judges_earlier_dates(demo_db: Session) -> None:
     first = first_official_day(demo_db)
     back = first + dt.timedelta(days=1)
     version = new_official_version(demo_db, back, {"US": CountryStatus.NONE})
-    assert engine.official_source(demo_db, first).official_version_id != version.id
-    assert engine.official_source(demo_db, back).official_version_id == version.id
+    assert sources.official_source(demo_db, first).official_version_id != version.id
+    assert sources.official_source(demo_db, back).official_version_id == version.id
     # It is also in force today (no later version), so the stored verdicts moved in the same commit.
     assert committed(MOMENTUM_AI) == (C.NO_BASIS.value, Outcome.NOT_ACCEPTABLE.value)
 
@@ -285,18 +287,18 @@ def test_before_the_first_official_version_there_is_no_list(session: Session, la
     first = first_official_day(session)
     day = first - dt.timedelta(days=1)
     with pytest.raises(DomainError) as caught:
-        engine.official_source(session, day, lang)
+        sources.official_source(session, day, lang)
     assert str(caught.value) == text.format(date=format_day(lang, day), first=format_day(lang, first))
     with pytest.raises(DomainError):
-        engine.assess(session, engine.source_for(session, day, None, lang))
-    assert engine.official_source(session, first).official_effective_on == first
+        findings.assess(session, sources.source_for(session, day, None, lang))
+    assert sources.official_source(session, first).official_effective_on == first
 
 
 def test_refresh_before_the_first_version_stores_nothing(demo_db: Session) -> None:
     assert stored(demo_db)
-    engine.refresh(demo_db, first_official_day(demo_db) - dt.timedelta(days=1))
+    system_verdicts.refresh(demo_db, first_official_day(demo_db) - dt.timedelta(days=1))
     assert stored(demo_db) == {}
-    assert demo_db.get(AssessmentState, engine.STATE_ID).list_version_id is None
+    assert demo_db.get(AssessmentState, system_verdicts.STATE_ID).list_version_id is None
     demo_db.rollback()
     assert stored(demo_db)
 

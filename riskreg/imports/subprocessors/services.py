@@ -43,9 +43,9 @@ from riskreg.imports.subprocessors.diff import ADDED, CHANGED, REMOVED, Current,
 from riskreg.imports.subprocessors.parse import Listed
 from riskreg.services import assign, commit
 from riskreg.subprocessors.services import check_sub_processor
+from riskreg.systems.chain import applies_to
 from riskreg.systems.models import System
-from riskreg.systems.services import applies_to
-from riskreg.transfers import engine, tracking
+from riskreg.transfers import findings, sources, tracking
 from riskreg.vendors.locations import clean_locations, replace_locations
 from riskreg.vendors.models import SubProcessor, Vendor
 from riskreg.vocabulary import N_
@@ -114,7 +114,7 @@ def find_vendors(session: Session, name: str) -> list[Vendor]:
     return [v for v in vendors if normalise(v.name) == normalise(name)]
 
 
-def third_countries(session: Session, source: engine.ListSource) -> set[str]:
+def third_countries(session: Session, source: sources.ListSource) -> set[str]:
     """The countries that are neither EU nor EEA on the official list version of ``source``."""
     inside = set(
         session.scalars(
@@ -159,10 +159,10 @@ def preview(
     if problems:
         raise ImportRefused(problems)
     current = current_list(session, vendor)
-    list_source: engine.ListSource | None = None
+    list_source: sources.ListSource | None = None
     list_error: str | None = None
     try:
-        list_source = engine.official_source(session, engine.today(), lang)
+        list_source = sources.official_source(session, sources.today(), lang)
     except DomainError as exc:
         list_error = exc.message
     third = third_countries(session, list_source) if list_source is not None else set()
@@ -222,20 +222,20 @@ def _affected_verdicts(
     vendor: Vendor,
     listed: Sequence[Listed],
     result: Diff,
-    source: engine.ListSource,
+    source: sources.ListSource,
     batch: ImportBatch,
 ) -> list[dict[str, Any]]:
     """Each affected system's verdict and outcome now and after the import, computed without committing."""
     ids = _affected_ids(session, vendor, result)
     if not ids:
         return []
-    before = {a.system_id: a for a in engine.assess(session, source, ids)}
+    before = {a.system_id: a for a in findings.assess(session, source, ids)}
     was_stale = session.info.get(tracking.STALE, False)
     nested = session.begin_nested()
     try:
         _make_changes(session, vendor, listed, result, batch.source, batch.source_on, batch.filename)
         session.flush()
-        after = {a.system_id: a for a in engine.assess(session, source, ids)}
+        after = {a.system_id: a for a in findings.assess(session, source, ids)}
     except DomainError as exc:
         raise ImportRefused([Problem(exc.message)]) from exc
     finally:
