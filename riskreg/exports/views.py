@@ -19,8 +19,8 @@ from riskreg.i18n import current_language
 from riskreg.listing import sort_key
 from riskreg.systems import assessment
 from riskreg.systems import services as system_services
+from riskreg.systems.filters import register_filter
 from riskreg.systems.models import System
-from riskreg.systems.views import register_filter
 from riskreg.transfers import engine
 
 bp = Blueprint("exports", __name__)
