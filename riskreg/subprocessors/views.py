@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import DpfStatus, LocationKind, TransferMechanism
 from riskreg.extensions import db
-from riskreg.forms import country_choices, select_choices
+from riskreg.forms import chosen_locations, country_choices, select_choices, tick_locations
 from riskreg.i18n import current_language
 from riskreg.listing import int_arg, paginate, sort_key
 from riskreg.subprocessors import services
@@ -112,12 +112,6 @@ def _values(form: SubProcessorForm) -> dict[str, Any]:
     return {name: getattr(form, name).data for name in FIELDS}
 
 
-def _locations(form: SubProcessorForm) -> list[tuple[str, LocationKind]]:
-    return [(c, LocationKind.PROCESSING) for c in form.processing_countries.data or []] + [
-        (c, LocationKind.SUPPORT) for c in form.support_countries.data or []
-    ]
-
-
 @bp.route("/new/<int:vendor_id>", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def new(vendor_id: int) -> Response | tuple[str, int]:
@@ -128,7 +122,7 @@ def new(vendor_id: int) -> Response | tuple[str, int]:
     return save_form(
         form,
         lambda: services.create_sub_processor(
-            db.session(), vendor, _values(form), _locations(form), form.system_ids.data or []
+            db.session(), vendor, _values(form), chosen_locations(form), form.system_ids.data or []
         ),
         success=lambda sp: _("Sub-processor %(name)s created.", name=sp.name),
         redirect_to=lambda sp: url_for("subprocessors.view", sub_processor_id=sp.id),
@@ -145,17 +139,17 @@ def edit(sub_processor_id: int) -> Response | tuple[str, int]:
     sp = db.get_or_404(SubProcessor, sub_processor_id)
     form = _form(sp.vendor, sp)
     if request.method == "GET":
-        form.processing_countries.data = [
-            loc.country_code for loc in sp.locations if loc.kind == LocationKind.PROCESSING
-        ]
-        form.support_countries.data = [
-            loc.country_code for loc in sp.locations if loc.kind == LocationKind.SUPPORT
-        ]
+        tick_locations(form, sp.locations)
         form.system_ids.data = [s.id for s in sp.systems]
     return save_form(
         form,
         lambda: services.update_sub_processor(
-            db.session(), sp, _values(form), _locations(form), form.system_ids.data or [], form.version.data
+            db.session(),
+            sp,
+            _values(form),
+            chosen_locations(form),
+            form.system_ids.data or [],
+            form.version.data,
         ),
         record=sp,
         success=_("Saved."),

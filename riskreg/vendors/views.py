@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
-from riskreg.enums import DpfStatus, LocationKind
+from riskreg.enums import DpfStatus
 from riskreg.extensions import db
-from riskreg.forms import country_choices
+from riskreg.forms import chosen_locations, country_choices, tick_locations
 from riskreg.i18n import current_language
 from riskreg.listing import paginate, sort_key
 from riskreg.vendors import services
@@ -123,19 +123,13 @@ def _vendor_form(vendor: Vendor | None) -> VendorForm:
     return form
 
 
-def _locations(form: VendorForm) -> list[tuple[str, LocationKind]]:
-    return [(c, LocationKind.PROCESSING) for c in form.processing_countries.data or []] + [
-        (c, LocationKind.SUPPORT) for c in form.support_countries.data or []
-    ]
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
 def new() -> Response | tuple[str, int]:
     form = _vendor_form(None)
     return save_form(
         form,
-        lambda: services.create_vendor(db.session(), _values(form, VENDOR_FIELDS), _locations(form)),
+        lambda: services.create_vendor(db.session(), _values(form, VENDOR_FIELDS), chosen_locations(form)),
         success=lambda vendor: _("Vendor %(name)s created.", name=vendor.name),
         redirect_to=lambda vendor: url_for("vendors.view", vendor_id=vendor.id),
         default_field="name",
@@ -151,16 +145,11 @@ def edit(vendor_id: int) -> Response | tuple[str, int]:
     vendor = db.get_or_404(Vendor, vendor_id)
     form = _vendor_form(vendor)
     if request.method == "GET":
-        form.processing_countries.data = [
-            loc.country_code for loc in vendor.locations if loc.kind == LocationKind.PROCESSING
-        ]
-        form.support_countries.data = [
-            loc.country_code for loc in vendor.locations if loc.kind == LocationKind.SUPPORT
-        ]
+        tick_locations(form, vendor.locations)
     return save_form(
         form,
         lambda: services.update_vendor(
-            db.session(), vendor, _values(form, VENDOR_FIELDS), _locations(form), form.version.data
+            db.session(), vendor, _values(form, VENDOR_FIELDS), chosen_locations(form), form.version.data
         ),
         record=vendor,
         success=_("Saved."),
