@@ -17,6 +17,7 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from riskreg.countries.models import Country
+from riskreg.enums import LocationKind
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
@@ -120,3 +121,19 @@ def unique_countries(rows: Iterable[Any]) -> set[str]:
             raise ValidationError(_l("%(code)s is on the list twice.", code=code))
         seen.add(code)
     return seen
+
+
+def chosen_locations(form: Any) -> list[tuple[str, LocationKind]]:
+    """The countries ticked in ``processing_countries`` and ``support_countries``, as (country, kind)."""
+    return [(c, LocationKind.PROCESSING) for c in form.processing_countries.data or []] + [
+        (c, LocationKind.SUPPORT) for c in form.support_countries.data or []
+    ]
+
+
+def tick_locations(form: Any, locations: Iterable[Any]) -> None:
+    """Tick a record's locations in ``processing_countries`` and ``support_countries``."""
+    locations = list(locations)
+    form.processing_countries.data = [
+        loc.country_code for loc in locations if loc.kind == LocationKind.PROCESSING
+    ]
+    form.support_countries.data = [loc.country_code for loc in locations if loc.kind == LocationKind.SUPPORT]

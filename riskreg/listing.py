@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from flask import current_app, request, url_for
 from flask_sqlalchemy.pagination import Pagination
@@ -11,6 +12,20 @@ from sqlalchemy import Select
 from sqlalchemy.sql import ColumnElement
 
 from riskreg.extensions import db
+
+EnumT = TypeVar("EnumT", bound=StrEnum)
+
+
+def int_arg(name: str) -> int | None:
+    """The query parameter ``name`` as a whole number; None when absent or not one."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def enum_arg(name: str, enum_cls: type[EnumT]) -> EnumT | None:
+    """The query parameter ``name`` as a member of ``enum_cls``; None when absent or not one."""
+    value = request.args.get(name, "")
+    return enum_cls(value) if value in enum_cls._value2member_map_ else None
 
 
 def sort_key(allowed: Mapping[str, Any], default: str) -> str:

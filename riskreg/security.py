@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, request
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,6 +13,9 @@ from werkzeug.wrappers import Response
 
 from riskreg.audit import set_actor
 from riskreg.extensions import db, login_manager
+
+if TYPE_CHECKING:
+    from riskreg.auth.models import User
 
 #: Endpoints reachable without logging in.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "static"})
@@ -27,7 +33,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):  # type: ignore[no-untyped-def]
+    def load_user(user_id: str) -> User | None:
         from riskreg.auth.models import User
 
         user = db.session.get(User, int(user_id))
@@ -52,6 +58,15 @@ def enforce_permissions() -> ResponseReturnValue | None:
     if permission is None or not current_user.can(permission):
         abort(403)
     return None
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow a ``next`` that stays on this site; else go to the front page."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("main.index")
 
 
 def add_security_headers(response: Response) -> Response:

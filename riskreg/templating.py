@@ -46,12 +46,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
         message = _("The form had expired or was not sent from riskreg. Please try again.")
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> tuple[str, int]:
         messages = {
             400: _("The request could not be understood."),
             403: _("You do not have permission to do this."),
@@ -65,7 +65,7 @@ def init_app(app: Flask) -> None:
         return render_template("errors/error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
+    def unexpected_error(error: Exception) -> tuple[str, int]:
         log.exception("Unhandled error on %s", request.path)
         from riskreg.extensions import db
 

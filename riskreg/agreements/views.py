@@ -4,34 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from riskreg.agreements import services
 from riskreg.agreements.forms import AgreementForm
 from riskreg.auth.permissions import Permission, requires
-from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import form_status, select_choices, show_error
-from riskreg.listing import paginate, sort_key
+from riskreg.forms import select_choices
+from riskreg.listing import int_arg, paginate, sort_key
 from riskreg.vendors.models import DataProcessingAgreement, Vendor
+from riskreg.views import save_form, toggle_archived
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.route("/")
 @requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     flt = services.AgreementFilter(
         q=request.args.get("q", "").strip(),
-        vendor_id=_int_arg("vendor"),
-        system_id=_int_arg("system"),
+        vendor_id=int_arg("vendor"),
+        system_id=int_arg("system"),
         archived=request.args.get("archived") == "1",
     )
     sort = sort_key(dict.fromkeys(services.SORT_KEYS), "-signed")
@@ -48,7 +43,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:agreement_id>")
 @requires(Permission.READ)
-def view(agreement_id: int):  # type: ignore[no-untyped-def]
+def view(agreement_id: int) -> str:
     agreement = services.load_agreement(db.session(), agreement_id)
     if agreement is None:
         abort(404)
@@ -70,69 +65,48 @@ def _values(form: AgreementForm) -> dict[str, Any]:
     return {name: getattr(form, name).data for name in services.FIELDS}
 
 
-def _render(
-    form: AgreementForm, vendor: Vendor, agreement: DataProcessingAgreement | None, **kwargs: Any
-) -> str:
-    return render_template(
-        "agreements/edit.html",
-        form=form,
-        vendor=vendor,
-        agreement=agreement,
-        templates=services.template_suggestions(db.session()),
-        **kwargs,
-    )
-
-
 @bp.route("/new/<int:vendor_id>", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def new(vendor_id: int):  # type: ignore[no-untyped-def]
-    vendor = db.session.get(Vendor, vendor_id)
-    if vendor is None:
-        abort(404)
+def new(vendor_id: int) -> Response | tuple[str, int]:
+    vendor = db.get_or_404(Vendor, vendor_id)
     form = _form(vendor, None)
     if request.method == "GET":
-        form.system_id.data = _int_arg("system")
-    if form.validate_on_submit():
-        try:
-            agreement = services.create_agreement(db.session(), vendor, _values(form))
-        except DomainError as exc:
-            show_error(form, exc, default="system_id")
-        else:
-            flash(_("Data processing agreement recorded."), "success")
-            return redirect(url_for("agreements.view", agreement_id=agreement.id))
-    return _render(form, vendor, None), form_status(form)
+        form.system_id.data = int_arg("system")
+    return save_form(
+        form,
+        lambda: services.create_agreement(db.session(), vendor, _values(form)),
+        success=_("Data processing agreement recorded."),
+        redirect_to=lambda agreement: url_for("agreements.view", agreement_id=agreement.id),
+        default_field="system_id",
+        template="agreements/edit.html",
+        vendor=vendor,
+        agreement=None,
+        templates=services.template_suggestions(db.session()),
+    )
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def edit(agreement_id: int):  # type: ignore[no-untyped-def]
+def edit(agreement_id: int) -> Response | tuple[str, int]:
     agreement = db.get_or_404(DataProcessingAgreement, agreement_id)
     form = _form(agreement.vendor, agreement)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_agreement(db.session(), agreement, _values(form), form.version.data)
-        except ConflictError as exc:
-            conflict = exc
-            form.version.data = str(agreement.version)
-        except DomainError as exc:
-            show_error(form, exc, default="system_id")
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("agreements.view", agreement_id=agreement.id))
-    elif request.method == "GET":
-        form.version.data = str(agreement.version)
-    return _render(form, agreement.vendor, agreement, conflict=conflict), form_status(form, conflict)
+    return save_form(
+        form,
+        lambda: services.update_agreement(db.session(), agreement, _values(form), form.version.data),
+        record=agreement,
+        success=_("Saved."),
+        redirect_to=url_for("agreements.view", agreement_id=agreement.id),
+        default_field="system_id",
+        template="agreements/edit.html",
+        vendor=agreement.vendor,
+        agreement=agreement,
+        templates=services.template_suggestions(db.session()),
+    )
 
 
 @bp.route("/<int:agreement_id>/archive", methods=["POST"])
 @requires(Permission.EDIT_REGISTER)
 def archive(agreement_id: int) -> Response:
     agreement = db.get_or_404(DataProcessingAgreement, agreement_id)
-    try:
-        services.set_agreement_archived(db.session(), agreement, not agreement.is_archived)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("Archived.") if agreement.is_archived else _("Restored."), "success")
+    toggle_archived(agreement, services.set_agreement_archived)
     return redirect(url_for("agreements.view", agreement_id=agreement.id))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from functools import partial
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
 
 from riskreg.auth import services
 from riskreg.auth.forms import LoginForm, NewUserForm, PasswordChangeForm, UserForm
@@ -16,21 +18,14 @@ from riskreg.auth.passwords import generate_password, verify_password
 from riskreg.auth.permissions import Permission, requires
 from riskreg.bodies.models import ApprovalBody
 from riskreg.enums import Role
-from riskreg.errors import ConflictError, DomainError
+from riskreg.errors import DomainError
 from riskreg.extensions import db, limiter
 from riskreg.forms import select_choices
 from riskreg.listing import apply_sort, contains, paginate, sort_key
+from riskreg.security import safe_next
+from riskreg.views import save_form, toggle_archived
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str:
-    """Only follow a ``next`` that stays on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.index")
 
 
 def _login_limit() -> str:
@@ -39,7 +34,7 @@ def _login_limit() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
@@ -57,7 +52,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 @requires(Permission.AUTHENTICATED)
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> Response:
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -65,7 +60,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/account", methods=["GET", "POST"])
 @requires(Permission.AUTHENTICATED)
-def account():  # type: ignore[no-untyped-def]
+def account() -> Response | tuple[str, int]:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current.data or ""):
@@ -94,7 +89,7 @@ USER_SORTS = {"email": User.email, "name": User.name, "role": User.role, "last_l
 
 @bp.route("/users")
 @requires(Permission.MANAGE_USERS)
-def users():  # type: ignore[no-untyped-def]
+def users() -> str:
     stmt = select(User)
     q = request.args.get("q", "").strip()
     if q:
@@ -111,77 +106,70 @@ def users():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
-def user_new():  # type: ignore[no-untyped-def]
+def user_new() -> Response | tuple[str, int]:
     form = NewUserForm()
     _body_choices(form)
-    if form.validate_on_submit():
-        password = form.password.data or generate_password()
-        try:
-            user = services.create_user(
-                db.session(),
-                form.email.data or "",
-                Role(form.role.data),
-                password,
-                name=form.name.data or "",
-                approval_body_id=form.approval_body_id.data,
-            )
-        except DomainError as exc:
-            getattr(form, exc.field or "email").errors.append(exc.message)
-        else:
-            if form.password.data:
-                flash(_("User %(email)s created.", email=user.email), "success")
-            else:
-                flash(
-                    _(
-                        "User %(email)s created with password %(pw)s. It is shown only now.",
-                        email=user.email,
-                        pw=password,
-                    ),
-                    "success",
-                )
-            return redirect(url_for("auth.users"))
-    status = 400 if form.errors else 200
-    return render_template("auth/user_edit.html", form=form, user=None), status
+    chosen = form.password.data
+    # Drawn on every request, used only when a user is created without a chosen password.
+    password = chosen or generate_password()
+
+    def created(user: User) -> str:
+        if chosen:
+            return _("User %(email)s created.", email=user.email)
+        return _(
+            "User %(email)s created with password %(pw)s. It is shown only now.",
+            email=user.email,
+            pw=password,
+        )
+
+    return save_form(
+        form,
+        lambda: services.create_user(
+            db.session(),
+            form.email.data or "",
+            Role(form.role.data),
+            password,
+            name=form.name.data or "",
+            approval_body_id=form.approval_body_id.data,
+        ),
+        success=created,
+        redirect_to=url_for("auth.users"),
+        default_field="email",
+        template="auth/user_edit.html",
+        user=None,
+    )
+
+
+def _values(form: UserForm) -> dict[str, Any]:
+    return {
+        "email": form.email.data or "",
+        "name": form.name.data or "",
+        "role": Role(form.role.data),
+        "approval_body_id": form.approval_body_id.data,
+    }
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
-def user_edit(user_id: int):  # type: ignore[no-untyped-def]
+def user_edit(user_id: int) -> Response | tuple[str, int]:
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     _body_choices(form)
-    conflict = None
-    if form.validate_on_submit():
-        values = {
-            "email": form.email.data or "",
-            "name": form.name.data or "",
-            "role": Role(form.role.data),
-            "approval_body_id": form.approval_body_id.data,
-        }
-        try:
-            services.update_user(db.session(), user, values, form.version.data)
-        except ConflictError as exc:
-            conflict = exc
-            form.version.data = str(user.version)
-        except DomainError as exc:
-            getattr(form, exc.field or "email").errors.append(exc.message)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("auth.users"))
-    elif request.method == "GET":
-        form.version.data = str(user.version)
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render_template("auth/user_edit.html", form=form, user=user, conflict=conflict), status
+    return save_form(
+        form,
+        lambda: services.update_user(db.session(), user, _values(form), form.version.data),
+        record=user,
+        success=_("Saved."),
+        redirect_to=url_for("auth.users"),
+        default_field="email",
+        template="auth/user_edit.html",
+        user=user,
+    )
 
 
 @bp.route("/users/<int:user_id>/archive", methods=["POST"])
 @requires(Permission.MANAGE_USERS)
-def user_archive(user_id: int):  # type: ignore[no-untyped-def]
+def user_archive(user_id: int) -> Response:
     user = db.get_or_404(User, user_id)
-    try:
-        services.set_archived(db.session(), user, not user.is_archived, acting_user_id=current_user.id)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("Archived.") if user.is_archived else _("Restored."), "success")
+    toggle_archived(user, partial(services.set_archived, acting_user_id=current_user.id))
     return redirect(url_for("auth.users"))

@@ -10,22 +10,31 @@ from riskreg.auth.permissions import Permission, requires
 from riskreg.bodies import services
 from riskreg.bodies.forms import BodyForm, NewBodyForm
 from riskreg.bodies.models import ApprovalBody
-from riskreg.errors import ConflictError, DomainError
+from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.forms import select_choices, show_error
+from riskreg.forms import select_choices
+from riskreg.views import save_form, toggle_archived
 
 bp = Blueprint("bodies", __name__, url_prefix="/bodies")
 
 
 @bp.route("/")
 @requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     return render_template("bodies/index.html", bodies=services.all_bodies(db.session()))
+
+
+def _values(form: BodyForm) -> dict[str, str]:
+    return {
+        "name": form.name.data or "",
+        "residual_ceiling": form.residual_ceiling.data or "",
+        "description": form.description.data or "",
+    }
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_BODIES)
-def new():  # type: ignore[no-untyped-def]
+def new() -> Response | tuple[str, int]:
     form = NewBodyForm()
     chain = services.active_bodies(db.session())
     form.position.choices = select_choices(
@@ -34,62 +43,45 @@ def new():  # type: ignore[no-untyped-def]
     )
     if request.method == "GET":
         form.position.data = len(chain) + 1
-    if form.validate_on_submit():
-        try:
-            body = services.create_body(
-                db.session(),
-                form.name.data or "",
-                form.residual_ceiling.data or "",
-                form.description.data or "",
-                position=form.position.data,
-            )
-        except DomainError as exc:
-            show_error(form, exc, default="name")
-        else:
-            flash(_("Approval body %(name)s created.", name=body.name), "success")
-            return redirect(url_for("bodies.index"))
-    status = 400 if form.errors else 200
-    return render_template("bodies/edit.html", form=form, body=None), status
+    return save_form(
+        form,
+        lambda: services.create_body(
+            db.session(),
+            form.name.data or "",
+            form.residual_ceiling.data or "",
+            form.description.data or "",
+            position=form.position.data,
+        ),
+        success=lambda body: _("Approval body %(name)s created.", name=body.name),
+        redirect_to=url_for("bodies.index"),
+        default_field="name",
+        template="bodies/edit.html",
+        body=None,
+    )
 
 
 @bp.route("/<int:body_id>/edit", methods=["GET", "POST"])
 @requires(Permission.MANAGE_BODIES)
-def edit(body_id: int):  # type: ignore[no-untyped-def]
+def edit(body_id: int) -> Response | tuple[str, int]:
     body = db.get_or_404(ApprovalBody, body_id)
     form = BodyForm(obj=body)
-    conflict = None
-    if form.validate_on_submit():
-        values = {
-            "name": form.name.data or "",
-            "residual_ceiling": form.residual_ceiling.data or "",
-            "description": form.description.data or "",
-        }
-        try:
-            services.update_body(db.session(), body, values, form.version.data)
-        except ConflictError as exc:
-            conflict = exc
-            form.version.data = str(body.version)
-        except DomainError as exc:
-            show_error(form, exc, default="name")
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("bodies.index"))
-    elif request.method == "GET":
-        form.version.data = str(body.version)
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render_template("bodies/edit.html", form=form, body=body, conflict=conflict), status
+    return save_form(
+        form,
+        lambda: services.update_body(db.session(), body, _values(form), form.version.data),
+        record=body,
+        success=_("Saved."),
+        redirect_to=url_for("bodies.index"),
+        default_field="name",
+        template="bodies/edit.html",
+        body=body,
+    )
 
 
 @bp.route("/<int:body_id>/archive", methods=["POST"])
 @requires(Permission.MANAGE_BODIES)
 def archive(body_id: int) -> Response:
     body = db.get_or_404(ApprovalBody, body_id)
-    try:
-        services.set_body_archived(db.session(), body, not body.is_archived)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("Archived.") if body.is_archived else _("Restored."), "success")
+    toggle_archived(body, services.set_body_archived)
     return redirect(url_for("bodies.index"))
 
 

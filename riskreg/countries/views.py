@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.countries import services
@@ -26,7 +27,7 @@ def _int_arg(name: str) -> int | None:
 
 @bp.route("/")
 @requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     today = services.today()
     return render_template(
         "countries/index.html", summaries=services.list_overview(db.session(), today), today=today
@@ -35,7 +36,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:list_id>")
 @requires(Permission.READ)
-def list_view(list_id: int):  # type: ignore[no-untyped-def]
+def list_view(list_id: int) -> str:
     country_list = db.get_or_404(CountryList, list_id)
     today = services.today()
     as_of = date_arg("as_of", _("Showing the list in force today.")) or today
@@ -74,7 +75,7 @@ def may_add_version(country_list: CountryList) -> bool:
 
 @bp.route("/<int:list_id>/versions/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_SCENARIOS)  # the official list also needs MANAGE_COUNTRY_LISTS (checked below)
-def version_new(list_id: int):  # type: ignore[no-untyped-def]
+def version_new(list_id: int) -> Response | tuple[str, int]:
     country_list = db.get_or_404(CountryList, list_id)
     if not may_add_version(country_list):
         abort(403)
@@ -122,5 +123,5 @@ def version_new(list_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/exposure")
 @requires(Permission.READ)
-def exposure():  # type: ignore[no-untyped-def]
+def exposure() -> str:
     return render_template("countries/exposure.html", rows=services.exposure_list(db.session()))

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.bodies.models import ApprovalBody
@@ -42,7 +43,7 @@ def _case_context(dpia: Dpia) -> dict[str, Any]:
 
 @bp.route("/dpia/<int:dpia_id>/decision", methods=["GET", "POST"])
 @requires(Permission.RECORD_DECISION)
-def new(dpia_id: int):  # type: ignore[no-untyped-def]
+def new(dpia_id: int) -> Response | tuple[str, int]:
     session = db.session()
     dpia = session.get(Dpia, dpia_id)
     if dpia is None:
@@ -109,13 +110,13 @@ def new(dpia_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/agenda/")
 @requires(Permission.READ)
-def agendas():  # type: ignore[no-untyped-def]
+def agendas() -> str:
     return render_template("dpia/agendas.html", meetings=services.meetings(db.session()))
 
 
 @bp.route("/agenda/<int:body_id>/<string:meeting>")
 @requires(Permission.READ)
-def agenda(body_id: int, meeting: str):  # type: ignore[no-untyped-def]
+def agenda(body_id: int, meeting: str) -> str:
     session = db.session()
     body = session.get(ApprovalBody, body_id)
     on = minutes.parse_day(meeting)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -11,17 +11,16 @@ from riskreg.dpia import services
 from riskreg.dpia.forms import MeasureForm
 from riskreg.dpia.models import Measure
 from riskreg.enums import MeasureKind
-from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import form_status, show_error
 from riskreg.i18n import current_language
+from riskreg.views import save_form, toggle_archived
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 
 
 @bp.route("/")
 @requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     lang = current_language()
     archived = request.args.get("archived") == "1"
     found = services.measures(db.session(), include_archived=archived)
@@ -43,24 +42,21 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_DPIA)
-def new():  # type: ignore[no-untyped-def]
+def new() -> Response | tuple[str, int]:
     form = MeasureForm()
-    if form.validate_on_submit():
-        try:
-            measure = services.create_measure(db.session(), form.values())
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("Measure %(name)s added to the library.", name=measure.name), "success")
-            return redirect(url_for("measures.index"))
-    return render_template("measures/edit.html", form=form, measure=None, conflict=None), form_status(
-        form, None
+    return save_form(
+        form,
+        lambda: services.create_measure(db.session(), form.values()),
+        success=lambda measure: _("Measure %(name)s added to the library.", name=measure.name),
+        redirect_to=url_for("measures.index"),
+        template="measures/edit.html",
+        measure=None,
     )
 
 
 @bp.route("/<int:measure_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_DPIA)
-def edit(measure_id: int):  # type: ignore[no-untyped-def]
+def edit(measure_id: int) -> Response | tuple[str, int]:
     measure = db.get_or_404(Measure, measure_id)
     lang = current_language()
     form = MeasureForm(obj=measure)
@@ -68,39 +64,24 @@ def edit(measure_id: int):  # type: ignore[no-untyped-def]
         # A shipped measure's name and description are translated texts: shown, not edited.
         del form.name
         del form.description
-    conflict = None
     if request.method == "GET":
-        form.version.data = str(measure.version)
         form.kind.data = measure.kind.value
-    elif form.validate_on_submit():
-        try:
-            services.update_measure(db.session(), measure, form.values(), form.version.data)
-        except ConflictError as exc:
-            conflict = exc
-            form.version.data = str(measure.version)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("measures.index"))
-    return render_template(
-        "measures/edit.html",
-        form=form,
+    return save_form(
+        form,
+        lambda: services.update_measure(db.session(), measure, form.values(), form.version.data),
+        record=measure,
+        success=_("Saved."),
+        redirect_to=url_for("measures.index"),
+        template="measures/edit.html",
         measure=measure,
-        conflict=conflict,
         name=services.measure_name(measure, lang),
         description=services.measure_description(measure, lang),
-    ), form_status(form, conflict)
+    )
 
 
 @bp.route("/<int:measure_id>/archive", methods=["POST"])
 @requires(Permission.EDIT_DPIA)
 def archive(measure_id: int) -> Response:
     measure = db.get_or_404(Measure, measure_id)
-    try:
-        services.set_measure_archived(db.session(), measure, not measure.is_archived)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("Archived.") if measure.is_archived else _("Restored."), "success")
+    toggle_archived(measure, services.set_measure_archived)
     return redirect(url_for("measures.index", archived="1" if measure.is_archived else None))

@@ -49,7 +49,7 @@ def _saved(before: Dpia, after: Dpia) -> None:
 
 @bp.route("/systems/<int:system_id>/dpia")
 @requires(Permission.READ)
-def view(system_id: int):  # type: ignore[no-untyped-def]
+def view(system_id: int) -> str:
     system = db.get_or_404(System, system_id)
     lang = current_language()
     session = db.session()
@@ -115,7 +115,7 @@ def start(system_id: int) -> Response:
 
 @bp.route("/dpia/<int:dpia_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_DPIA)
-def sections(dpia_id: int):  # type: ignore[no-untyped-def]
+def sections(dpia_id: int) -> Response | tuple[str, int]:
     dpia = db.get_or_404(Dpia, dpia_id)
     form = SectionsForm(obj=dpia)
     conflict = None
@@ -149,14 +149,14 @@ def _measure_choices(form: RiskForm, risk: Risk | None, lang: str) -> dict[Measu
     return {kind: [m for m in every if m.kind == kind] for kind in MeasureKind}
 
 
-def _render_risk(  # type: ignore[no-untyped-def]
+def _render_risk(
     form: RiskForm,
     dpia: Dpia,
     risk: Risk | None,
     by_kind: dict[MeasureKind, list[Measure]],
     conflict: ConflictError | None,
     lang: str,
-):
+) -> tuple[str, int]:
     return render_template(
         "dpia/risk.html",
         form=form,
@@ -172,7 +172,7 @@ def _render_risk(  # type: ignore[no-untyped-def]
 
 @bp.route("/dpia/<int:dpia_id>/risks/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_DPIA)
-def risk_new(dpia_id: int):  # type: ignore[no-untyped-def]
+def risk_new(dpia_id: int) -> Response | tuple[str, int]:
     dpia = db.get_or_404(Dpia, dpia_id)
     lang = current_language()
     form = RiskForm()
@@ -190,7 +190,7 @@ def risk_new(dpia_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/risks/<int:risk_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_DPIA)
-def risk_edit(risk_id: int):  # type: ignore[no-untyped-def]
+def risk_edit(risk_id: int) -> Response | tuple[str, int]:
     risk = db.get_or_404(Risk, risk_id)
     dpia = risk.dpia
     lang = current_language()

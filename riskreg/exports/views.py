@@ -18,8 +18,8 @@ from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.listing import sort_key
 from riskreg.systems import assessment, register_list
+from riskreg.systems.filters import register_filter
 from riskreg.systems.models import System
-from riskreg.systems.views import register_filter
 from riskreg.transfers import sources, system_verdicts
 
 bp = Blueprint("exports", __name__)

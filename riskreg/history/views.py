@@ -18,7 +18,7 @@ bp = Blueprint("history", __name__, url_prefix="/history")
 
 @bp.route("/")
 @requires(Permission.VIEW_GLOBAL_HISTORY)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     action = request.args.get("action", "")
     flt = services.HistoryFilter(
         entity_type=request.args.get("entity_type", "").strip(),
@@ -56,7 +56,7 @@ def _record_url(entity_type: str, entity_id: int) -> str | None:
 
 @bp.route("/<entity_type>/<int:entity_id>")
 @requires(Permission.READ)
-def entity(entity_type: str, entity_id: int):  # type: ignore[no-untyped-def]
+def entity(entity_type: str, entity_id: int) -> str:
     entries = services.entity_history(db.session(), entity_type, entity_id)
     return render_template(
         "history/entity.html",

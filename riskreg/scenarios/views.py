@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.errors import DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices, date_arg, select_choices, show_error
+from riskreg.forms import country_choices, date_arg, select_choices
 from riskreg.i18n import current_language, date_filter
 from riskreg.scenarios import services
 from riskreg.scenarios.forms import ScenarioForm
 from riskreg.transfers import sources
+from riskreg.views import save_form
 
 bp = Blueprint("scenarios", __name__, url_prefix="/scenarios")
 
@@ -23,7 +25,7 @@ ERROR_FIELDS = {"note": "description", "entries": "overrides"}
 
 @bp.route("/")
 @requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     today = sources.today()
     summaries = services.scenario_overview(db.session(), today, current_language())
     return render_template("scenarios/index.html", summaries=summaries, today=today)
@@ -31,7 +33,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:scenario_id>")
 @requires(Permission.READ)
-def view(scenario_id: int):  # type: ignore[no-untyped-def]
+def view(scenario_id: int) -> str:
     scenario = services.load_scenario(db.session(), scenario_id)
     if scenario is None:
         abort(404)
@@ -72,26 +74,26 @@ def view(scenario_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_SCENARIOS)
-def new():  # type: ignore[no-untyped-def]
+def new() -> Response | tuple[str, int]:
     form = ScenarioForm()
     if request.method == "GET":
         form.effective_on.data = sources.today()
     choices = select_choices(country_choices())
     for row in form.overrides:
         row.form.country_code.choices = choices
-    if form.validate_on_submit():
-        try:
-            scenario = services.create_scenario(
-                db.session(),
-                form.name.data or "",
-                form.description.data or "",
-                form.effective_on.data,  # type: ignore[arg-type]
-                form.override_mapping(),
-                created_by_id=current_user.id,
-            )
-        except DomainError as exc:
-            show_error(form, exc, default="name", fields=ERROR_FIELDS)
-        else:
-            flash(_("Scenario %(name)s created.", name=scenario.name), "success")
-            return redirect(url_for("scenarios.view", scenario_id=scenario.id))
-    return render_template("scenarios/new.html", form=form), 400 if form.errors else 200
+    return save_form(
+        form,
+        lambda: services.create_scenario(
+            db.session(),
+            form.name.data or "",
+            form.description.data or "",
+            form.effective_on.data,  # type: ignore[arg-type]
+            form.override_mapping(),
+            created_by_id=current_user.id,
+        ),
+        success=lambda scenario: _("Scenario %(name)s created.", name=scenario.name),
+        redirect_to=lambda scenario: url_for("scenarios.view", scenario_id=scenario.id),
+        default_field="name",
+        error_fields=ERROR_FIELDS,
+        template="scenarios/new.html",
+    )

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import DpfStatus, LocationKind, TransferMechanism
-from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices, form_status, select_choices, show_error
+from riskreg.forms import chosen_locations, country_choices, select_choices, tick_locations
 from riskreg.i18n import current_language
-from riskreg.listing import paginate, sort_key
+from riskreg.listing import int_arg, paginate, sort_key
 from riskreg.subprocessors import services
 from riskreg.subprocessors.forms import SubProcessorForm
 from riskreg.vendors.models import SubProcessor, Vendor
+from riskreg.views import save_form, toggle_archived
 
 bp = Blueprint("subprocessors", __name__, url_prefix="/subprocessors")
 
@@ -37,17 +37,12 @@ FIELDS = (
 )
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.route("/")
 @requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     flt = services.SubProcessorFilter(
         q=request.args.get("q", "").strip(),
-        vendor_id=_int_arg("vendor"),
+        vendor_id=int_arg("vendor"),
         country=request.args.get("country", ""),
         mechanism=request.args.get("mechanism", ""),
         dpf=request.args.get("dpf", ""),
@@ -70,7 +65,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:sub_processor_id>")
 @requires(Permission.READ)
-def view(sub_processor_id: int):  # type: ignore[no-untyped-def]
+def view(sub_processor_id: int) -> str:
     sp = services.load_sub_processor(db.session(), sub_processor_id)
     if sp is None:
         abort(404)
@@ -117,82 +112,58 @@ def _values(form: SubProcessorForm) -> dict[str, Any]:
     return {name: getattr(form, name).data for name in FIELDS}
 
 
-def _locations(form: SubProcessorForm) -> list[tuple[str, LocationKind]]:
-    return [(c, LocationKind.PROCESSING) for c in form.processing_countries.data or []] + [
-        (c, LocationKind.SUPPORT) for c in form.support_countries.data or []
-    ]
-
-
 @bp.route("/new/<int:vendor_id>", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def new(vendor_id: int):  # type: ignore[no-untyped-def]
-    vendor = db.session.get(Vendor, vendor_id)
-    if vendor is None:
-        abort(404)
+def new(vendor_id: int) -> Response | tuple[str, int]:
+    vendor = db.get_or_404(Vendor, vendor_id)
     form = _form(vendor, None)
     if request.method == "GET":
-        form.parent_id.data = _int_arg("parent")
-    if form.validate_on_submit():
-        try:
-            sp = services.create_sub_processor(
-                db.session(), vendor, _values(form), _locations(form), form.system_ids.data or []
-            )
-        except DomainError as exc:
-            show_error(form, exc, default="name")
-        else:
-            flash(_("Sub-processor %(name)s created.", name=sp.name), "success")
-            return redirect(url_for("subprocessors.view", sub_processor_id=sp.id))
-    return render_template("subprocessors/edit.html", form=form, vendor=vendor, sp=None), form_status(
-        form, None
+        form.parent_id.data = int_arg("parent")
+    return save_form(
+        form,
+        lambda: services.create_sub_processor(
+            db.session(), vendor, _values(form), chosen_locations(form), form.system_ids.data or []
+        ),
+        success=lambda sp: _("Sub-processor %(name)s created.", name=sp.name),
+        redirect_to=lambda sp: url_for("subprocessors.view", sub_processor_id=sp.id),
+        default_field="name",
+        template="subprocessors/edit.html",
+        vendor=vendor,
+        sp=None,
     )
 
 
 @bp.route("/<int:sub_processor_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def edit(sub_processor_id: int):  # type: ignore[no-untyped-def]
+def edit(sub_processor_id: int) -> Response | tuple[str, int]:
     sp = db.get_or_404(SubProcessor, sub_processor_id)
     form = _form(sp.vendor, sp)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_sub_processor(
-                db.session(),
-                sp,
-                _values(form),
-                _locations(form),
-                form.system_ids.data or [],
-                form.version.data,
-            )
-        except ConflictError as exc:
-            conflict = exc
-            form.version.data = str(sp.version)
-        except DomainError as exc:
-            show_error(form, exc, default="name")
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("subprocessors.view", sub_processor_id=sp.id))
-    elif request.method == "GET":
-        form.version.data = str(sp.version)
-        form.processing_countries.data = [
-            loc.country_code for loc in sp.locations if loc.kind == LocationKind.PROCESSING
-        ]
-        form.support_countries.data = [
-            loc.country_code for loc in sp.locations if loc.kind == LocationKind.SUPPORT
-        ]
+    if request.method == "GET":
+        tick_locations(form, sp.locations)
         form.system_ids.data = [s.id for s in sp.systems]
-    return render_template(
-        "subprocessors/edit.html", form=form, vendor=sp.vendor, sp=sp, conflict=conflict
-    ), form_status(form, conflict)
+    return save_form(
+        form,
+        lambda: services.update_sub_processor(
+            db.session(),
+            sp,
+            _values(form),
+            chosen_locations(form),
+            form.system_ids.data or [],
+            form.version.data,
+        ),
+        record=sp,
+        success=_("Saved."),
+        redirect_to=url_for("subprocessors.view", sub_processor_id=sp.id),
+        default_field="name",
+        template="subprocessors/edit.html",
+        vendor=sp.vendor,
+        sp=sp,
+    )
 
 
 @bp.route("/<int:sub_processor_id>/archive", methods=["POST"])
 @requires(Permission.EDIT_REGISTER)
 def archive(sub_processor_id: int) -> Response:
     sp = db.get_or_404(SubProcessor, sub_processor_id)
-    try:
-        services.set_sub_processor_archived(db.session(), sp, not sp.is_archived)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("Archived.") if sp.is_archived else _("Restored."), "success")
+    toggle_archived(sp, services.set_sub_processor_archived)
     return redirect(url_for("subprocessors.view", sub_processor_id=sp.id))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import TypeVar
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import (
@@ -19,28 +19,18 @@ from riskreg.enums import (
     SystemStatus,
     TransferClass,
 )
-from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
-from riskreg.forms import country_choices, select_choices, show_error
+from riskreg.forms import country_choices, select_choices
 from riskreg.i18n import current_language
-from riskreg.listing import export_urls, paginate, sort_key
+from riskreg.listing import export_urls, int_arg, paginate, sort_key
 from riskreg.systems import assessment, register_list, services, system_page
+from riskreg.systems.filters import register_filter
 from riskreg.systems.forms import SystemForm
 from riskreg.systems.models import System
 from riskreg.transfers import system_verdicts
+from riskreg.views import save_form, toggle_archived
 
 bp = Blueprint("systems", __name__, url_prefix="/systems")
-EnumT = TypeVar("EnumT", bound=StrEnum)
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
-def _enum_arg(name: str, enum_cls: type[EnumT]) -> EnumT | None:
-    value = request.args.get(name, "")
-    return enum_cls(value) if value in enum_cls._value2member_map_ else None
 
 
 def _source_choice(lang: str) -> assessment.SourceChoice:
@@ -53,24 +43,9 @@ def _source_choice(lang: str) -> assessment.SourceChoice:
     return choice
 
 
-def register_filter() -> register_list.SystemFilter:
-    """The register page's filters from the query string (the Excel download reads the same ones)."""
-    status = request.args.get("status", "")
-    return register_list.SystemFilter(
-        q=request.args.get("q", "").strip(),
-        status=SystemStatus(status) if status in SystemStatus._value2member_map_ else None,
-        department_id=_int_arg("department"),
-        vendor_id=_int_arg("vendor"),
-        country=request.args.get("country", "").strip().upper()[:2],
-        archived=request.args.get("archived") == "1",
-        verdict=_enum_arg("verdict", TransferClass),
-        outcome=_enum_arg("outcome", Outcome),
-    )
-
-
 @bp.route("/")
 @requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     system_verdicts.ensure_current(db.session())
     flt = register_filter()
     choice = _source_choice(current_language())
@@ -100,7 +75,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:system_id>")
 @requires(Permission.READ)
-def view(system_id: int):  # type: ignore[no-untyped-def]
+def view(system_id: int) -> str:
     lang = current_language()
     picture = system_page.system_picture(db.session(), system_id, lang)
     if picture is None:
@@ -116,7 +91,7 @@ def view(system_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:system_id>/transfers")
 @requires(Permission.READ)
-def transfers(system_id: int):  # type: ignore[no-untyped-def]
+def transfers(system_id: int) -> str:
     system_verdicts.ensure_current(db.session())
     system = db.get_or_404(System, system_id)
     lang = current_language()
@@ -131,7 +106,7 @@ def _prepare(form: SystemForm, system: System | None) -> None:
     form.vendor_id.choices = select_choices([("", _("— choose —"))] + vendors)
 
 
-def _values(form: SystemForm) -> dict:
+def _values(form: SystemForm) -> dict[str, Any]:
     return {
         "name": form.name.data or "",
         "vendor_id": form.vendor_id.data,
@@ -153,7 +128,7 @@ def _values(form: SystemForm) -> dict:
     }
 
 
-def _many(form: SystemForm) -> dict:
+def _many(form: SystemForm) -> dict[str, Any]:
     return {
         "departments": [d for d in (form.departments.data or "").split(",") if d.strip()],
         "data_subjects": [DataSubject(v) for v in form.data_subjects.data or []],
@@ -164,33 +139,29 @@ def _many(form: SystemForm) -> dict:
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def new():  # type: ignore[no-untyped-def]
+def new() -> Response | tuple[str, int]:
     form = SystemForm()
     _prepare(form, None)
     if request.method == "GET":
         form.status.data = SystemStatus.DRAFT.value
-        form.vendor_id.data = _int_arg("vendor")
-    if form.validate_on_submit():
-        try:
-            system = services.create_system(db.session(), _values(form), **_many(form))
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("System %(name)s created.", name=system.name), "success")
-            return redirect(url_for("systems.view", system_id=system.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("systems/edit.html", form=form, system=None), status
+        form.vendor_id.data = int_arg("vendor")
+    return save_form(
+        form,
+        lambda: services.create_system(db.session(), _values(form), **_many(form)),
+        success=lambda system: _("System %(name)s created.", name=system.name),
+        redirect_to=lambda system: url_for("systems.view", system_id=system.id),
+        template="systems/edit.html",
+        system=None,
+    )
 
 
 @bp.route("/<int:system_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def edit(system_id: int):  # type: ignore[no-untyped-def]
+def edit(system_id: int) -> Response | tuple[str, int]:
     system = db.get_or_404(System, system_id)
     form = SystemForm(obj=system)
     _prepare(form, system)
-    conflict = None
     if request.method == "GET":
-        form.version.data = str(system.version)
         form.departments.data = ", ".join(d.name for d in system.departments)
         form.data_subjects.data = [v.value for v in system.data_subjects]
         form.data_categories.data = [v.value for v in system.data_categories]
@@ -198,27 +169,22 @@ def edit(system_id: int):  # type: ignore[no-untyped-def]
         form.status.data = system.status.value
         form.subject_volume.data = system.subject_volume.value if system.subject_volume else ""
         form.ai_act_class.data = system.ai_act_class.value
-    elif form.validate_on_submit():
-        try:
-            services.update_system(
-                db.session(), system, _values(form), version=form.version.data, **_many(form)
-            )
-        except ConflictError as exc:
-            conflict = exc
-            form.version.data = str(system.version)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("systems.view", system_id=system.id))
-    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
-    return render_template("systems/edit.html", form=form, system=system, conflict=conflict), status
+    return save_form(
+        form,
+        lambda: services.update_system(
+            db.session(), system, _values(form), version=form.version.data, **_many(form)
+        ),
+        record=system,
+        success=_("Saved."),
+        redirect_to=url_for("systems.view", system_id=system.id),
+        template="systems/edit.html",
+        system=system,
+    )
 
 
 @bp.route("/<int:system_id>/archive", methods=["POST"])
 @requires(Permission.EDIT_REGISTER)
-def archive(system_id: int):  # type: ignore[no-untyped-def]
+def archive(system_id: int) -> Response:
     system = db.get_or_404(System, system_id)
-    services.set_system_archived(db.session(), system, not system.is_archived)
-    flash(_("Archived.") if system.is_archived else _("Restored."), "success")
+    toggle_archived(system, services.set_system_archived)
     return redirect(url_for("systems.view", system_id=system.id))

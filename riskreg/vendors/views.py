@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
-from riskreg.enums import DpfStatus, LocationKind
-from riskreg.errors import ConflictError, DomainError
+from riskreg.enums import DpfStatus
 from riskreg.extensions import db
-from riskreg.forms import country_choices, form_status, show_error
+from riskreg.forms import chosen_locations, country_choices, tick_locations
 from riskreg.i18n import current_language
 from riskreg.listing import paginate, sort_key
 from riskreg.vendors import services
 from riskreg.vendors.forms import AuditStatementForm, SupervisionForm, VendorForm
 from riskreg.vendors.models import AuditStatement, Supervision, Vendor
+from riskreg.views import save_form, toggle_archived
 
 bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
@@ -38,6 +38,8 @@ VENDOR_FIELDS = (
 )
 STATEMENT_FIELDS = ("type", "period_start", "period_end", "received_on", "remarks")
 SUPERVISION_FIELDS = ("method", "frequency_months", "last_on", "next_on", "outcome")
+#: The service refuses the countries as "locations"; the form shows it on the processing countries.
+LOCATION_ERRORS = {"locations": "processing_countries"}
 
 
 _NULLABLE = frozenset(
@@ -68,7 +70,7 @@ def _values(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 @bp.route("/")
 @requires(Permission.READ)
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     flt = services.VendorFilter(
         q=request.args.get("q", "").strip(),
         dpf=request.args.get("dpf", ""),
@@ -92,7 +94,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:vendor_id>")
 @requires(Permission.READ)
-def view(vendor_id: int):  # type: ignore[no-untyped-def]
+def view(vendor_id: int) -> str:
     vendor = services.load_vendor(db.session(), vendor_id)
     if vendor is None:
         abort(404)
@@ -121,56 +123,41 @@ def _vendor_form(vendor: Vendor | None) -> VendorForm:
     return form
 
 
-def _locations(form: VendorForm) -> list[tuple[str, LocationKind]]:
-    return [(c, LocationKind.PROCESSING) for c in form.processing_countries.data or []] + [
-        (c, LocationKind.SUPPORT) for c in form.support_countries.data or []
-    ]
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def new():  # type: ignore[no-untyped-def]
+def new() -> Response | tuple[str, int]:
     form = _vendor_form(None)
-    if form.validate_on_submit():
-        try:
-            vendor = services.create_vendor(db.session(), _values(form, VENDOR_FIELDS), _locations(form))
-        except DomainError as exc:
-            show_error(form, exc, default="name", fields={"locations": "processing_countries"})
-        else:
-            flash(_("Vendor %(name)s created.", name=vendor.name), "success")
-            return redirect(url_for("vendors.view", vendor_id=vendor.id))
-    return render_template("vendors/edit.html", form=form, vendor=None), form_status(form)
+    return save_form(
+        form,
+        lambda: services.create_vendor(db.session(), _values(form, VENDOR_FIELDS), chosen_locations(form)),
+        success=lambda vendor: _("Vendor %(name)s created.", name=vendor.name),
+        redirect_to=lambda vendor: url_for("vendors.view", vendor_id=vendor.id),
+        default_field="name",
+        error_fields=LOCATION_ERRORS,
+        template="vendors/edit.html",
+        vendor=None,
+    )
 
 
 @bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def edit(vendor_id: int):  # type: ignore[no-untyped-def]
+def edit(vendor_id: int) -> Response | tuple[str, int]:
     vendor = db.get_or_404(Vendor, vendor_id)
     form = _vendor_form(vendor)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_vendor(
-                db.session(), vendor, _values(form, VENDOR_FIELDS), _locations(form), form.version.data
-            )
-        except ConflictError as exc:
-            conflict = exc
-            form.version.data = str(vendor.version)
-        except DomainError as exc:
-            show_error(form, exc, default="name", fields={"locations": "processing_countries"})
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("vendors.view", vendor_id=vendor.id))
-    elif request.method == "GET":
-        form.version.data = str(vendor.version)
-        form.processing_countries.data = [
-            loc.country_code for loc in vendor.locations if loc.kind == LocationKind.PROCESSING
-        ]
-        form.support_countries.data = [
-            loc.country_code for loc in vendor.locations if loc.kind == LocationKind.SUPPORT
-        ]
-    return render_template("vendors/edit.html", form=form, vendor=vendor, conflict=conflict), form_status(
-        form, conflict
+    if request.method == "GET":
+        tick_locations(form, vendor.locations)
+    return save_form(
+        form,
+        lambda: services.update_vendor(
+            db.session(), vendor, _values(form, VENDOR_FIELDS), chosen_locations(form), form.version.data
+        ),
+        record=vendor,
+        success=_("Saved."),
+        redirect_to=url_for("vendors.view", vendor_id=vendor.id),
+        default_field="name",
+        error_fields=LOCATION_ERRORS,
+        template="vendors/edit.html",
+        vendor=vendor,
     )
 
 
@@ -178,12 +165,7 @@ def edit(vendor_id: int):  # type: ignore[no-untyped-def]
 @requires(Permission.EDIT_REGISTER)
 def archive(vendor_id: int) -> Response:
     vendor = db.get_or_404(Vendor, vendor_id)
-    try:
-        services.set_vendor_archived(db.session(), vendor, not vendor.is_archived)
-    except DomainError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("Archived.") if vendor.is_archived else _("Restored."), "success")
+    toggle_archived(vendor, services.set_vendor_archived)
     return redirect(url_for("vendors.view", vendor_id=vendor.id))
 
 
@@ -192,52 +174,39 @@ def archive(vendor_id: int) -> Response:
 
 @bp.route("/<int:vendor_id>/statements/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def statement_new(vendor_id: int):  # type: ignore[no-untyped-def]
+def statement_new(vendor_id: int) -> Response | tuple[str, int]:
     vendor = db.get_or_404(Vendor, vendor_id)
     form = AuditStatementForm()
-    if form.validate_on_submit():
-        try:
-            services.add_audit_statement(db.session(), vendor, _values(form, STATEMENT_FIELDS))
-        except DomainError as exc:
-            show_error(form, exc, default="type")
-        else:
-            flash(_("Audit statement added."), "success")
-            return redirect(url_for("vendors.view", vendor_id=vendor.id))
-    return render_template(
-        "vendors/statement_edit.html", form=form, vendor=vendor, statement=None
-    ), form_status(form)
+    return save_form(
+        form,
+        lambda: services.add_audit_statement(db.session(), vendor, _values(form, STATEMENT_FIELDS)),
+        success=_("Audit statement added."),
+        redirect_to=url_for("vendors.view", vendor_id=vendor.id),
+        default_field="type",
+        template="vendors/statement_edit.html",
+        vendor=vendor,
+        statement=None,
+    )
 
 
 @bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def statement_edit(statement_id: int):  # type: ignore[no-untyped-def]
-    statement = db.session.get(AuditStatement, statement_id)
-    if statement is None:
-        abort(404)
+def statement_edit(statement_id: int) -> Response | tuple[str, int]:
+    statement = db.get_or_404(AuditStatement, statement_id)
     form = AuditStatementForm(obj=statement)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_audit_statement(
-                db.session(), statement, _values(form, STATEMENT_FIELDS), form.version.data
-            )
-        except ConflictError as exc:
-            conflict = exc
-            form.version.data = str(statement.version)
-        except DomainError as exc:
-            show_error(form, exc, default="type")
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("vendors.view", vendor_id=statement.vendor_id))
-    elif request.method == "GET":
-        form.version.data = str(statement.version)
-    return render_template(
-        "vendors/statement_edit.html",
-        form=form,
+    return save_form(
+        form,
+        lambda: services.update_audit_statement(
+            db.session(), statement, _values(form, STATEMENT_FIELDS), form.version.data
+        ),
+        record=statement,
+        success=_("Saved."),
+        redirect_to=url_for("vendors.view", vendor_id=statement.vendor_id),
+        default_field="type",
+        template="vendors/statement_edit.html",
         vendor=statement.vendor,
         statement=statement,
-        conflict=conflict,
-    ), form_status(form, conflict)
+    )
 
 
 # --- supervision ---
@@ -245,49 +214,36 @@ def statement_edit(statement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:vendor_id>/supervision/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def supervision_new(vendor_id: int):  # type: ignore[no-untyped-def]
+def supervision_new(vendor_id: int) -> Response | tuple[str, int]:
     vendor = db.get_or_404(Vendor, vendor_id)
     form = SupervisionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_supervision(db.session(), vendor, _values(form, SUPERVISION_FIELDS))
-        except DomainError as exc:
-            show_error(form, exc, default="method")
-        else:
-            flash(_("Supervision plan added."), "success")
-            return redirect(url_for("vendors.view", vendor_id=vendor.id))
-    return render_template(
-        "vendors/supervision_edit.html", form=form, vendor=vendor, supervision=None
-    ), form_status(form)
+    return save_form(
+        form,
+        lambda: services.add_supervision(db.session(), vendor, _values(form, SUPERVISION_FIELDS)),
+        success=_("Supervision plan added."),
+        redirect_to=url_for("vendors.view", vendor_id=vendor.id),
+        default_field="method",
+        template="vendors/supervision_edit.html",
+        vendor=vendor,
+        supervision=None,
+    )
 
 
 @bp.route("/supervision/<int:supervision_id>/edit", methods=["GET", "POST"])
 @requires(Permission.EDIT_REGISTER)
-def supervision_edit(supervision_id: int):  # type: ignore[no-untyped-def]
-    supervision = db.session.get(Supervision, supervision_id)
-    if supervision is None:
-        abort(404)
+def supervision_edit(supervision_id: int) -> Response | tuple[str, int]:
+    supervision = db.get_or_404(Supervision, supervision_id)
     form = SupervisionForm(obj=supervision)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_supervision(
-                db.session(), supervision, _values(form, SUPERVISION_FIELDS), form.version.data
-            )
-        except ConflictError as exc:
-            conflict = exc
-            form.version.data = str(supervision.version)
-        except DomainError as exc:
-            show_error(form, exc, default="method")
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("vendors.view", vendor_id=supervision.vendor_id))
-    elif request.method == "GET":
-        form.version.data = str(supervision.version)
-    return render_template(
-        "vendors/supervision_edit.html",
-        form=form,
+    return save_form(
+        form,
+        lambda: services.update_supervision(
+            db.session(), supervision, _values(form, SUPERVISION_FIELDS), form.version.data
+        ),
+        record=supervision,
+        success=_("Saved."),
+        redirect_to=url_for("vendors.view", vendor_id=supervision.vendor_id),
+        default_field="method",
+        template="vendors/supervision_edit.html",
         vendor=supervision.vendor,
         supervision=supervision,
-        conflict=conflict,
-    ), form_status(form, conflict)
+    )
