@@ -483,8 +483,14 @@ def bodies_user_may_decide_for(session: Session, user: User) -> list[ApprovalBod
     return [b for b in active_bodies(session) if may_decide_for(user, b.id)]
 
 
-def record_decision(session: Session, dpia: Dpia, values: dict[str, Any], user: User, lang: str) -> Decision:
-    """Record a body's decision and move the case on; the chain refuses what it does not allow."""
+def record_decision(
+    session: Session, dpia: Dpia, values: dict[str, Any], user: User, lang: str, *, commit_now: bool = True
+) -> Decision:
+    """Record a body's decision and move the case on; the chain refuses what it does not allow.
+
+    With ``commit_now=False`` the decision is only flushed, so that several cases decided together (one agenda
+    item) commit, or fail, as one.
+    """
     try:
         body_id = int(values.get("body_id") or 0)
         outcome = DecisionOutcome(str(values.get("outcome") or ""))
@@ -525,7 +531,10 @@ def record_decision(session: Session, dpia: Dpia, values: dict[str, Any], user: 
     if texts["case_number"] and not dpia.system.journal_number:
         dpia.system.journal_number = texts["case_number"]
     _apply(dpia, step)
-    commit(session)
+    if commit_now:
+        commit(session)
+    else:
+        session.flush()
     return decision
 
 
