@@ -19,7 +19,7 @@ def transfer_verdicts(session: Session, system_ids: Iterable[int]) -> dict[int, 
     ids = sorted(set(system_ids))
     if not ids:
         return {}
-    verdicts = system_verdicts.verdicts(None, ids)
+    verdicts = system_verdicts.verdicts(system_verdicts.stale_source(session), ids)
     return {row.system_id: row for row in session.execute(select(verdicts))}
 
 

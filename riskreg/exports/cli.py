@@ -22,7 +22,6 @@ from riskreg.exports.register.workbook import build_register_workbook
 from riskreg.extensions import db
 from riskreg.systems import assessment
 from riskreg.systems.models import System
-from riskreg.transfers import system_verdicts
 from riskreg.vocabulary import N_
 
 T = TypeVar("T")
@@ -103,7 +102,6 @@ def export_register(output: Path, scenario: str | None, as_of: dt.date | None, l
     error here (the register page falls back to today's list instead).
     """
     session = db.session()
-    system_verdicts.ensure_current(session)
     choice = assessment.choose_source(session, as_of.isoformat() if as_of else "", scenario or "", lang)
     if choice.messages:
         raise click.ClickException(" ".join(choice.messages))

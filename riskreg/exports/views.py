@@ -20,7 +20,7 @@ from riskreg.listing import sort_key
 from riskreg.systems import assessment, register_list
 from riskreg.systems.filters import register_filter
 from riskreg.systems.models import System
-from riskreg.transfers import sources, system_verdicts
+from riskreg.transfers import sources
 
 bp = Blueprint("exports", __name__)
 
@@ -67,7 +67,6 @@ def dpia(system_id: int) -> Response:
 @requires(Permission.READ)
 def register() -> Response:
     session = db.session()
-    system_verdicts.ensure_current(session)
     lang = _lang()
     # The page's filters, list and sort; what the page would flash (a bad date) shows in the workbook's list.
     choice = assessment.choose_source(

@@ -92,7 +92,7 @@ def _overdue_cases(session: Session, today: dt.date) -> list[OverdueCase]:
 
 def _transfers_not_acceptable(session: Session) -> list[TransferProblem]:
     """Systems in use (not archived, retired or rejected) whose stored transfer outcome is not acceptable."""
-    verdicts = system_verdicts.verdicts(None, name="attention_verdict")
+    verdicts = system_verdicts.verdicts(system_verdicts.stale_source(session), name="attention_verdict")
     rows = session.execute(
         _live_systems()
         .add_columns(verdicts.c.verdict, verdicts.c.exposure)

@@ -16,7 +16,7 @@ from riskreg.catalogue import translate
 from riskreg.countries.models import CountryList
 from riskreg.errors import DomainError
 from riskreg.systems.models import System
-from riskreg.transfers import findings, sources
+from riskreg.transfers import findings, sources, system_verdicts
 from riskreg.vocabulary import N_
 
 
@@ -30,11 +30,15 @@ class SourceChoice:
     scenarios: list[CountryList]
     asked_on: dt.date | None  # the date the reader asked for, if it is the one used
     messages: list[str] = field(default_factory=list)
+    #: False when a list version took effect since the stored verdicts were written (until the next commit).
+    stored_is_current: bool = True
 
     @property
     def is_computed(self) -> bool:
-        """A date or a scenario was asked for and used: pages compute instead of reading stored rows."""
-        return self.source is not None and (self.asked_on is not None or self.scenario is not None)
+        """Pages compute instead of reading stored rows: a date or a scenario was asked for and used, or the
+        stored rows are not of today's list yet (reading never writes them)."""
+        asked = self.asked_on is not None or self.scenario is not None
+        return self.source is not None and (asked or not self.stored_is_current)
 
     @property
     def scenario_id(self) -> int | None:
@@ -95,7 +99,8 @@ def choose_source(
     if source is not None and (as_of, scenario) != asked:
         messages.append(translate(lang, N_("Showing the list in force today instead.")))
     asked_on = as_of if asked_date and source is not None and as_of == asked[0] else None
-    return SourceChoice(source, as_of, scenario, scenarios, asked_on, messages)
+    current = system_verdicts.is_current(session, today)
+    return SourceChoice(source, as_of, scenario, scenarios, asked_on, messages, stored_is_current=current)
 
 
 @dataclass

@@ -27,7 +27,6 @@ from riskreg.systems import assessment, register_list, services, system_page
 from riskreg.systems.filters import register_filter
 from riskreg.systems.forms import SystemForm
 from riskreg.systems.models import System
-from riskreg.transfers import system_verdicts
 from riskreg.views import save_form, toggle_archived
 
 bp = Blueprint("systems", __name__, url_prefix="/systems")
@@ -46,7 +45,6 @@ def _source_choice(lang: str) -> assessment.SourceChoice:
 @bp.route("/")
 @requires(Permission.READ)
 def index() -> str:
-    system_verdicts.ensure_current(db.session())
     flt = register_filter()
     choice = _source_choice(current_language())
     # Today's official list: the stored verdicts; another date or a scenario: computed now.
@@ -92,7 +90,6 @@ def view(system_id: int) -> str:
 @bp.route("/<int:system_id>/transfers")
 @requires(Permission.READ)
 def transfers(system_id: int) -> str:
-    system_verdicts.ensure_current(db.session())
     system = db.get_or_404(System, system_id)
     lang = current_language()
     tab = assessment.transfers_tab(db.session(), system, _source_choice(lang))

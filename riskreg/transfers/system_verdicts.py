@@ -24,6 +24,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    type_coerce,
 )
 from sqlalchemy.orm import Session
 
@@ -104,17 +105,18 @@ def _verdict_rows(per_system: FromClause, exposures: FromClause) -> Select[Any]:
         .group_by(exposures.c.system_id)
         .subquery("worst_exposure")
     )
+    # Typed as the stored columns are, so that computed rows read back as enums just like stored ones.
+    stored = SystemAssessment.__table__.c
     verdict = case({c.severity: c.value for c in TransferClass}, value=per_system.c.severity)
     exposure = case({lv.severity: lv.value for lv in ExposureLevel}, value=worst_exposure.c.severity)
+    outcome = _outcome_case(per_system.c.severity, worst_exposure.c.severity, per_system.c.tia_missing)
     return select(
         per_system.c.system_id,
-        verdict.label("verdict"),
+        type_coerce(verdict, stored.verdict.type).label("verdict"),
         per_system.c.severity,
-        exposure.label("exposure"),
+        type_coerce(exposure, stored.exposure.type).label("exposure"),
         (per_system.c.tia_missing > 0).label("tia_missing"),
-        _outcome_case(per_system.c.severity, worst_exposure.c.severity, per_system.c.tia_missing).label(
-            "outcome"
-        ),
+        type_coerce(outcome, stored.outcome.type).label("outcome"),
         per_system.c.transfer_count,
     ).outerjoin(worst_exposure, worst_exposure.c.system_id == per_system.c.system_id)
 
@@ -182,8 +184,23 @@ def is_current(session: Session, on: dt.date | None = None) -> bool:
     return state is not None and state.list_version_id == _official_in_force_id(session, on)
 
 
+def stale_source(session: Session, on: dt.date | None = None) -> ListSource | None:
+    """Today's official list if the stored verdicts are not of it, else None (read the stored rows).
+
+    A list version that takes effect on a date makes the stored rows stale that day, before anyone saves
+    anything. Readers pass this to ``verdicts`` and compute instead, without writing: a page that is read
+    (a GET) never commits. The next commit stores the new classification (``tracking``).
+    """
+    if is_current(session, on):
+        return None
+    try:
+        return official_source(session, on or today())
+    except DomainError:
+        return None
+
+
 def ensure_current(session: Session, on: dt.date | None = None) -> bool:
-    """Refresh and commit if a list version took effect since the last run; True if it did."""
+    """Refresh and commit if a list version took effect since the last run; True if it did (CLI, jobs)."""
     if is_current(session, on):
         return False
     refresh(session, on)

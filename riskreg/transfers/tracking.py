@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion, JurisdictionExposure
 from riskreg.systems.models import System
-from riskreg.transfers.system_verdicts import refresh
+from riskreg.transfers.system_verdicts import is_current, refresh
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
 
 STALE = "riskreg.transfers.stale"
@@ -62,7 +62,8 @@ def _note_changes(session: Session, flush_context: Any) -> None:
 
 def _refresh_before_commit(session: Session) -> None:
     session.flush()
-    if session.info.pop(STALE, False):
+    # Also the first commit after a list version took effect: reads computed meanwhile (stale_source).
+    if session.info.pop(STALE, False) or not is_current(session):
         refresh(session)
 
 

@@ -325,3 +325,33 @@ print("ok")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_on_the_day_a_version_takes_effect_pages_compute_it_without_writing(
+    demo_db: Session, login: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No GET commits: the register page computes under the new version; the next commit stores it."""
+    effective = today() + dt.timedelta(days=10)
+    new_official_version(demo_db, effective, {"US": CountryStatus.NONE})
+    reader = login("reader")  # logging in commits: before the day comes
+    state_before = demo_db.get(AssessmentState, system_verdicts.STATE_ID)
+    assert state_before is not None
+    computed_at = state_before.computed_at
+    demo_db.commit()
+    for module in (system_verdicts, sources):
+        monkeypatch.setattr(module, "today", lambda: effective)
+
+    page = reader.get("/systems/?verdict=no_basis").get_data(as_text=True)
+    front = reader.get("/").get_data(as_text=True)
+
+    assert MOMENTUM_AI in page and "Adobe Creative Cloud" in page  # judged under the version in force today
+    # Adobe Creative Cloud is in use (Momentum is rejected): the front page lists it as not acceptable now.
+    assert "Adobe Creative Cloud" in front
+    assert committed(MOMENTUM_AI) == (C.DPF.value, Outcome.ATTENTION.value)  # nothing was written
+    assert committed("Adobe Creative Cloud")[0] == C.DPF.value
+    demo_db.expire_all()
+    assert demo_db.get(AssessmentState, system_verdicts.STATE_ID).computed_at == computed_at  # type: ignore[union-attr]
+
+    demo_db.commit()  # the next write, whatever it is, stores the classification of the new version
+    assert committed(MOMENTUM_AI)[0] == C.NO_BASIS.value
+    assert committed("Adobe Creative Cloud")[0] == C.NO_BASIS.value
