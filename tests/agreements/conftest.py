@@ -9,7 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from riskreg.extensions import db
-from tests.subprocessors.factories import in_english, make_system, make_vendor
+from tests.pages import in_english
+from tests.subprocessors.factories import make_system, make_vendor
 
 
 @pytest.fixture

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import html
-from typing import Any
-
-from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,17 +26,6 @@ def make_system(session: Session, vendor: Vendor, name: str) -> System:
     session.add(system)
     session.commit()
     return system
-
-
-def in_english(client: FlaskClient) -> FlaskClient:
-    """Show messages in English so the assertions do not depend on the Danish catalogue."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def audit_entries(session: Session, entity_type: str, entity_id: int) -> list[AuditEntry]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from riskreg.audit import AuditEntry
 from riskreg.enums import LocationKind
 from riskreg.extensions import db
+from tests.pages import in_english
 
 _names = itertools.count(1)
 
@@ -47,17 +47,6 @@ def make_vendor(app: Flask) -> Callable[..., int]:
 def editor(login: Callable[..., FlaskClient]) -> FlaskClient:
     """A security consultant (may edit the register), reading English pages."""
     return in_english(login("security"))
-
-
-def in_english(client: FlaskClient) -> FlaskClient:
-    """Show messages in English so the assertions do not depend on the Danish catalogue."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def entries(entity_type: str, entity_id: int) -> list[AuditEntry]:

@@ -12,7 +12,8 @@ from riskreg.extensions import db
 from riskreg.vendors.models import Vendor
 from riskreg.vendors.services import update_vendor
 from tests.conftest import post_form
-from tests.vendors.conftest import entries, in_english, text, vendor_form
+from tests.pages import in_english, text
+from tests.vendors.conftest import entries, vendor_form
 
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 

@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from riskreg.extensions import db
 from riskreg.systems.services import create_system
-from tests.vendors.conftest import in_english, text
+from tests.pages import in_english, text
 
 TODAY = dt.date.today()
 

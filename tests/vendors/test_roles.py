@@ -10,7 +10,8 @@ from riskreg.extensions import db
 from riskreg.vendors.models import Vendor
 from riskreg.vendors.services import add_audit_statement, add_supervision
 from tests.conftest import post_form
-from tests.vendors.conftest import entries, text, vendor_form
+from tests.pages import text
+from tests.vendors.conftest import entries, vendor_form
 
 
 @pytest.fixture

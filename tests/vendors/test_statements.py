@@ -17,7 +17,8 @@ from riskreg.vendors.services import (
     update_supervision,
 )
 from tests.conftest import post_form
-from tests.vendors.conftest import entries, text
+from tests.pages import text
+from tests.vendors.conftest import entries
 
 TODAY = dt.date.today()
 TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()

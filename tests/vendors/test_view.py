@@ -15,7 +15,7 @@ from riskreg.subprocessors.services import create_sub_processor, set_sub_process
 from riskreg.systems.services import create_system
 from riskreg.vendors.models import SubProcessor, Vendor
 from riskreg.vendors.services import add_audit_statement, add_supervision, sub_processor_tree
-from tests.vendors.conftest import in_english, text
+from tests.pages import in_english, text
 
 TODAY = dt.date.today()
 DAYS = dt.timedelta(days=1)
