@@ -23,6 +23,7 @@ from hypothesis import settings
 from riskreg import create_app
 from riskreg.enums import Role
 from riskreg.extensions import db
+from tests import factories
 from tests.components import COMPONENTS
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -267,3 +268,41 @@ def login(app: Flask, make_user: Callable[..., int]) -> Callable[..., FlaskClien
         return client
 
     return do_login
+
+
+# --- factory fixtures: the builders of tests/factories.py, each returning the new record's id ------------
+
+
+@pytest.fixture
+def make_vendor(app: Flask) -> Callable[..., int]:
+    """``make_vendor(name=None, locations=(("DK", PROCESSING),), **columns)`` -> id."""
+
+    def make(*args: Any, **kwargs: Any) -> int:
+        with app.app_context():
+            return factories.make_vendor(db.session, *args, **kwargs).id
+
+    return make
+
+
+@pytest.fixture
+def make_sub(app: Flask) -> Callable[..., int]:
+    """``make_sub(vendor_id, name, locations=..., system_ids=(), **columns)`` -> id."""
+    from riskreg.vendors.models import Vendor
+
+    def make(vendor_id: int, *args: Any, **kwargs: Any) -> int:
+        with app.app_context():
+            vendor = db.session.get(Vendor, vendor_id)
+            return factories.make_sub(db.session, vendor, *args, **kwargs).id
+
+    return make
+
+
+@pytest.fixture
+def make_system(app: Flask) -> Callable[..., int]:
+    """``make_system(name, vendor_id, departments=(), **columns)`` -> id."""
+
+    def make(*args: Any, **kwargs: Any) -> int:
+        with app.app_context():
+            return factories.make_system(db.session, *args, **kwargs).id
+
+    return make

@@ -19,7 +19,7 @@ from riskreg.extensions import db
 from riskreg.vendors.models import DataProcessingAgreement, Vendor
 from tests.conftest import post_form
 from tests.pages import in_english, text
-from tests.subprocessors.factories import audit_entries
+from tests.records import audit_entries
 
 KL = "KL/KOMBIT fælles databehandleraftale"
 

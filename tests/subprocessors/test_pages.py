@@ -17,7 +17,7 @@ from riskreg.subprocessors import services
 from riskreg.vendors.models import SubProcessor
 from tests.conftest import post_form
 from tests.pages import in_english, text
-from tests.subprocessors.factories import audit_entries
+from tests.records import audit_entries
 
 
 def form_data(**changes: Any) -> dict[str, Any]:
