@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from riskreg.enums import LocationKind
@@ -79,3 +81,17 @@ def two_vendors(session: Session, other: tuple[str, str], other_system: tuple[st
         "sbsys": make_system(session, "SBSYS", vendor.id).id,
         key: make_system(session, system_name, another.id).id,
     }
+
+
+def run_demo(app: Flask, *args: str) -> str:
+    """Load the demo register through the real command (``riskreg demo``); its output."""
+    result = app.test_cli_runner().invoke(args=["demo", *args])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+@dataclass(frozen=True)
+class Chain:
+    first: int  # ceiling medium
+    second: int  # ceiling high
+    final: int  # ceiling very high

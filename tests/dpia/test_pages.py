@@ -16,7 +16,7 @@ from riskreg.enums import DpiaState, LocationKind, Role, SystemStatus, TransferM
 from riskreg.extensions import db
 from riskreg.systems.models import System
 from tests.conftest import post_form
-from tests.dpia.conftest import Chain
+from tests.factories import Chain
 from tests.pages import text
 
 SUGGESTION = re.compile(r'data-testid="suggestion" data-key="([^"]+)"')

@@ -40,7 +40,7 @@ from riskreg.subprocessors.services import create_sub_processor
 from riskreg.systems.models import System
 from riskreg.systems.services import create_system
 from riskreg.vendors.services import create_vendor
-from tests.dpia.conftest import Chain
+from tests.factories import Chain
 from tests.records import audit_entries
 
 LANG = "da"
