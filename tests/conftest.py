@@ -21,8 +21,17 @@ from flask.testing import FlaskClient
 from hypothesis import settings
 
 from riskreg import create_app
-from riskreg.enums import Role
+from riskreg.enums import (
+    DataCategory,
+    DataSubject,
+    DpfStatus,
+    LocationKind,
+    RiskLevel,
+    Role,
+    TransferMechanism,
+)
 from riskreg.extensions import db
+from tests import factories
 from tests.components import COMPONENTS
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -191,8 +200,7 @@ def demo_template_db(template_db: str, tmp_path_factory: pytest.TempPathFactory)
     copy = _copy_database(template_db, directory)
     url = next(copy)
     for app in _app(url):
-        result = app.test_cli_runner().invoke(args=["demo"])
-        assert result.exit_code == 0, result.output + repr(result.exception)
+        factories.run_demo(app)
     if PG_URL:
         # The per-test copy is dropped with the run's leftovers; the template outlives this generator.
         name = sa.make_url(url).database
@@ -267,3 +275,111 @@ def login(app: Flask, make_user: Callable[..., int]) -> Callable[..., FlaskClien
         return client
 
     return do_login
+
+
+# --- factory fixtures: the builders of tests/factories.py, each returning the new record's id ------------
+
+
+@pytest.fixture
+def make_vendor(app: Flask) -> Callable[..., int]:
+    """``make_vendor(name=None, locations=(("DK", PROCESSING),), **columns)`` -> id."""
+
+    def make(*args: Any, **kwargs: Any) -> int:
+        with app.app_context():
+            return factories.make_vendor(db.session, *args, **kwargs).id
+
+    return make
+
+
+@pytest.fixture
+def make_sub(app: Flask) -> Callable[..., int]:
+    """``make_sub(vendor_id, name, locations=..., system_ids=(), **columns)`` -> id."""
+    from riskreg.vendors.models import Vendor
+
+    def make(vendor_id: int, *args: Any, **kwargs: Any) -> int:
+        with app.app_context():
+            vendor = db.session.get(Vendor, vendor_id)
+            return factories.make_sub(db.session, vendor, *args, **kwargs).id
+
+    return make
+
+
+@pytest.fixture
+def make_system(app: Flask) -> Callable[..., int]:
+    """``make_system(name, vendor_id, departments=(), **columns)`` -> id."""
+
+    def make(*args: Any, **kwargs: Any) -> int:
+        with app.app_context():
+            return factories.make_system(db.session, *args, **kwargs).id
+
+    return make
+
+
+# --- a DPIA to work on (dpia, exports) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def chain(app: Flask) -> factories.Chain:
+    """Systemgodkendelsesgruppen (medium) -> Styregruppen (high) -> Direktionen (very high, final)."""
+    from riskreg.bodies.services import create_body
+
+    with app.app_context():
+        ids = [
+            create_body(db.session, name, ceiling).id
+            for name, ceiling in (
+                ("Systemgodkendelsesgruppen", RiskLevel.MEDIUM),
+                ("Styregruppen for IT-sikkerhed", RiskLevel.HIGH),
+                ("Direktionen", RiskLevel.VERY_HIGH),
+            )
+        ]
+    return factories.Chain(*ids)
+
+
+@pytest.fixture
+def dpia_system(app: Flask) -> int:
+    """A school tool: pupils, CPR numbers, free text, AI, and a US sub-processor without DPF or SCC."""
+    from riskreg.subprocessors.services import create_sub_processor
+    from riskreg.systems.services import create_system
+    from riskreg.vendors.services import create_vendor
+
+    with app.app_context():
+        vendor = create_vendor(
+            db.session, {"name": "Skoleportal ApS", "country_code": "DK"}, [("DK", LocationKind.PROCESSING)]
+        )
+        system = create_system(
+            db.session,
+            {
+                "name": "Tegneværktøj",
+                "vendor_id": vendor.id,
+                "purpose": "Billedredigering i undervisningen",
+                "has_free_text": True,
+                "has_ai": True,
+                "ai_description": "Tekst til billede",
+            },
+            departments=["Børne- og Ungeforvaltningen"],
+            data_subjects=[DataSubject.CHILDREN],
+            data_categories=[DataCategory.ORDINARY, DataCategory.CPR],
+        )
+        create_sub_processor(
+            db.session,
+            vendor,
+            {
+                "name": "Render Cloud Inc.",
+                "country_code": "US",
+                "transfer_mechanism": TransferMechanism.NONE,
+                "dpf_status": DpfStatus.NOT_LISTED,
+            },
+            [("US", LocationKind.PROCESSING)],
+            system_ids=[system.id],
+        )
+        return system.id
+
+
+@pytest.fixture
+def dpia_id(app: Flask, dpia_system: int) -> int:
+    """A draft DPIA (version 1) started for ``dpia_system``."""
+    from riskreg.dpia.services import start_dpia
+    from riskreg.systems.models import System
+
+    with app.app_context():
+        return start_dpia(db.session, db.session.get(System, dpia_system), "da").id

@@ -15,16 +15,7 @@ from riskreg.auth.models import User
 from riskreg.enums import AuditAction, Role
 from riskreg.extensions import db
 from tests.conftest import PASSWORD, post_form
-
-
-def entries_for(entity_type: str, entity_id: int) -> list[AuditEntry]:
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
-            .order_by(AuditEntry.id)
-        )
-    )
+from tests.records import audit_entries
 
 
 def snapshot(entry_id: int) -> dict[str, object]:
@@ -46,7 +37,7 @@ def snapshot(entry_id: int) -> dict[str, object]:
 def entry_id(app: Flask, make_user: Callable[..., int]) -> int:
     user_id = make_user("reader", email="anna@example.dk")
     with app.app_context():
-        return entries_for("user", user_id)[0].id
+        return audit_entries(db.session, "user", user_id)[0].id
 
 
 def test_changing_an_entry_is_refused(app: Flask, entry_id: int) -> None:
@@ -107,7 +98,7 @@ def test_creating_and_updating_a_user_is_logged_with_the_actor(app: Flask, make_
             db.session, user, {"name": "Anna Berg", "role": Role.SECURITY}, version=user.version
         )
 
-        created, updated = entries_for("user", user.id)
+        created, updated = audit_entries(db.session, "user", user.id)
 
         assert created.action == AuditAction.CREATE
         assert (created.user_id, created.actor) == (admin_id, "boss@example.dk")
@@ -141,7 +132,7 @@ def test_archive_and_restore_are_logged_as_such(app: Flask, make_user) -> None: 
         services.set_archived(db.session, user, not user.is_archived, acting_user_id=admin_id)
         services.set_archived(db.session, user, not user.is_archived, acting_user_id=admin_id)
 
-        actions = [(e.action, e.changes, e.user_id) for e in entries_for("user", user_id)]
+        actions = [(e.action, e.changes, e.user_id) for e in audit_entries(db.session, "user", user_id)]
 
     assert actions[1:] == [
         (AuditAction.ARCHIVE, {"is_archived": [False, True]}, admin_id),
@@ -157,7 +148,7 @@ def test_a_change_made_on_the_web_names_the_logged_in_user(app: Flask, login, ma
 
     assert response.status_code == 302
     with app.app_context():
-        entry = entries_for("user", user_id)[-1]
+        entry = audit_entries(db.session, "user", user_id)[-1]
         assert entry.action == AuditAction.ARCHIVE
         assert (entry.user_id, entry.actor) == (admin.user_id, "chief@example.dk")
 

@@ -9,21 +9,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from riskreg.extensions import db
-from tests.subprocessors.factories import in_english, make_system, make_vendor
+from tests.factories import two_vendors
+from tests.pages import in_english
 
 
 @pytest.fixture
 def world(app: Flask) -> dict[str, int]:
     with app.app_context():
-        vendor = make_vendor(db.session, "Netcompany", "DK")
-        other = make_vendor(db.session, "Microsoft Ireland", "IE")
-        return {
-            "vendor": vendor.id,
-            "other": other.id,
-            "momentum": make_system(db.session, vendor, "Momentum").id,
-            "sbsys": make_system(db.session, vendor, "SBSYS").id,
-            "m365": make_system(db.session, other, "Microsoft 365").id,
-        }
+        return two_vendors(db.session, ("Microsoft Ireland", "IE"), ("m365", "Microsoft 365"))
 
 
 @pytest.fixture

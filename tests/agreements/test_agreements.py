@@ -18,7 +18,8 @@ from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.vendors.models import DataProcessingAgreement, Vendor
 from tests.conftest import post_form
-from tests.subprocessors.factories import audit_entries, in_english, text
+from tests.pages import in_english, text
+from tests.records import audit_entries
 
 KL = "KL/KOMBIT fælles databehandleraftale"
 

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from riskreg import create_app
 from riskreg.extensions import db, limiter
 from tests.conftest import PASSWORD, post_form
+from tests.pages import in_english
 
 WRONG = {"email": "dpo@example.dk", "password": "not the password"}
 RIGHT = {"email": "dpo@example.dk", "password": PASSWORD}
@@ -42,9 +43,7 @@ def limited_app(database_url: str) -> Iterator[Flask]:
 def english_client(app: Flask, address: str = "127.0.0.1") -> FlaskClient:
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
+    return in_english(client)
 
 
 def test_fourth_failed_login_within_a_minute_gets_429(limited_app: Flask) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 
@@ -17,18 +16,12 @@ from riskreg.bodies.models import ApprovalBody
 from riskreg.enums import RiskLevel, Role
 from riskreg.extensions import db
 from tests.conftest import PASSWORD, post_form
+from tests.pages import in_english, text
 
 NEW_PASSWORD = "a brand new passphrase"
 
 # WTForms 3.3 deprecates (choice, label) tuples, which riskreg.forms and auth/views.py still pass; until the
 # shared code moves to wtforms' SelectChoice, the warning must not turn every user form into a 500 here.
-
-
-def in_english(client: FlaskClient) -> FlaskClient:
-    """Show messages in English so the assertions do not depend on the Danish catalogue."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
 
 
 @pytest.fixture
@@ -59,10 +52,6 @@ def new_user_form(**changes: str) -> dict[str, str]:
     data = {"email": "anna@example.dk", "name": "Anna Berg", "role": "reader", "approval_body_id": ""}
     data.update(changes)
     return data
-
-
-def text(response) -> str:  # type: ignore[no-untyped-def]
-    return html.unescape(response.get_data(as_text=True))
 
 
 # --- creating users --------------------------------------------------------------------------------------

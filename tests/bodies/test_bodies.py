@@ -15,6 +15,7 @@ from riskreg.enums import AuditAction, RiskLevel
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from tests.conftest import post_form
+from tests.records import audit_entries
 
 SGG, STY, DIR = "Systemgodkendelsesgruppen", "Styregruppen for IT-sikkerhed", "Direktionen"
 
@@ -34,16 +35,6 @@ def order() -> list[tuple[str, int]]:
     return [(b.name, b.position) for b in services.active_bodies(db.session)]
 
 
-def entries(body_id: int) -> list[AuditEntry]:
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity_type == "approval_body", AuditEntry.entity_id == body_id)
-            .order_by(AuditEntry.id)
-        )
-    )
-
-
 def body_count() -> int:
     return db.session.scalar(select(func.count()).select_from(ApprovalBody))
 
@@ -54,7 +45,7 @@ def body_count() -> int:
 def test_created_bodies_form_a_chain(app: Flask, chain: dict[str, int]) -> None:
     with app.app_context():
         assert order() == [(SGG, 1), (STY, 2), (DIR, 3)]
-        created = entries(chain[STY])[0]
+        created = audit_entries(db.session, "approval_body", chain[STY])[0]
         assert created.action == AuditAction.CREATE
         assert created.changes["residual_ceiling"] == [None, "high"]
         assert created.changes["position"] == [None, 2]
@@ -78,7 +69,7 @@ def test_raising_an_early_ceiling_above_a_later_one_is_refused(app: Flask, chain
             services.update_body(db.session, body, {"residual_ceiling": RiskLevel.VERY_HIGH}, body.version)
         db.session.expire_all()
         assert db.session.get(ApprovalBody, chain[SGG]).residual_ceiling == RiskLevel.MEDIUM
-        assert len(entries(chain[SGG])) == 1
+        assert len(audit_entries(db.session, "approval_body", chain[SGG])) == 1
 
 
 def test_update_is_logged_field_by_field(app: Flask, chain: dict[str, int]) -> None:
@@ -87,7 +78,7 @@ def test_update_is_logged_field_by_field(app: Flask, chain: dict[str, int]) -> N
         services.update_body(
             db.session, body, {"name": "IT-sikkerhedsudvalget", "residual_ceiling": "very_high"}, body.version
         )
-        entry = entries(chain[STY])[-1]
+        entry = audit_entries(db.session, "approval_body", chain[STY])[-1]
         assert entry.action == AuditAction.UPDATE
         assert entry.changes == {
             "name": [STY, "IT-sikkerhedsudvalget"],
@@ -123,7 +114,7 @@ def test_move_swaps_with_the_neighbour_within_the_ceiling_rule(app: Flask, chain
         services.update_body(db.session, sty, {"residual_ceiling": RiskLevel.MEDIUM}, sty.version)
         services.move_body(db.session, db.session.get(ApprovalBody, chain[STY]), "up")
         assert order() == [(STY, 1), (SGG, 2), (DIR, 3)]
-        moved = entries(chain[STY])[-1]
+        moved = audit_entries(db.session, "approval_body", chain[STY])[-1]
         assert moved.changes == {"position": [2, 1]}
 
         with pytest.raises(DomainError):  # the final body may not move before a lower ceiling
@@ -141,11 +132,11 @@ def test_archive_takes_a_body_out_and_restore_puts_it_back_in_order(
     with app.app_context():
         services.set_body_archived(db.session, db.session.get(ApprovalBody, chain[STY]), True)
         assert order() == [(SGG, 1), (DIR, 2)]
-        assert entries(chain[STY])[-1].action == AuditAction.ARCHIVE
+        assert audit_entries(db.session, "approval_body", chain[STY])[-1].action == AuditAction.ARCHIVE
 
         services.set_body_archived(db.session, db.session.get(ApprovalBody, chain[STY]), False)
         assert order() == [(SGG, 1), (STY, 2), (DIR, 3)]
-        assert entries(chain[STY])[-1].action == AuditAction.RESTORE
+        assert audit_entries(db.session, "approval_body", chain[STY])[-1].action == AuditAction.RESTORE
 
 
 def test_the_last_active_body_cannot_be_archived(app: Flask) -> None:

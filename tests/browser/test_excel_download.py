@@ -11,7 +11,7 @@ from riskreg.enums import SystemStatus
 from riskreg.extensions import db
 from riskreg.systems.models import System
 from tests.conftest import PASSWORD
-from tests.demo.test_demo import run_demo
+from tests.factories import run_demo
 
 pytestmark = pytest.mark.browser
 

@@ -16,16 +16,11 @@ from riskreg.countries.models import CountryList, CountryListVersion
 from riskreg.enums import CountryStatus
 from riskreg.extensions import db
 from tests.conftest import post_form
+from tests.pages import in_english
 
 _INPUT = re.compile(r"<input ([^>]*)>")
 _SELECT = re.compile(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.S)
 _ATTR = re.compile(r'([a-z_-]+)="([^"]*)"')
-
-
-def english_client(client: FlaskClient) -> FlaskClient:
-    """Switch the client's session to English, as the language button does."""
-    post_form(client, "/language", {"lang": "en", "next": "/"})
-    return client
 
 
 def official_id(app: Flask) -> int:
@@ -68,7 +63,7 @@ def test_list_shows_countries_in_the_users_language(login, app: Flask) -> None:
     client = login("reader")
     danish = client.get(f"/countries/{list_id}").get_data(as_text=True)
     assert "Østrig" in danish and "Schweiz" in danish
-    english = english_client(login("reader"))
+    english = in_english(login("reader"))
     html = english.get(f"/countries/{list_id}").get_data(as_text=True)
     assert "Austria" in html and "Switzerland" in html
 
@@ -159,7 +154,7 @@ def test_bad_input_is_refused_and_nothing_stored(
     login, app: Flask, changes: dict[str, str], message: str
 ) -> None:
     list_id = official_id(app)
-    admin = english_client(login("admin"))
+    admin = in_english(login("admin"))
     data = form_rows(admin, list_id)
     data.update({"effective_on": "2027-05-01", "note": "why"})
     data.update(changes)
@@ -202,7 +197,7 @@ def test_a_version_added_by_someone_else_meanwhile_is_409(login, app: Flask) -> 
 
 def test_changing_an_eu_country_warns(login, app: Flask) -> None:
     list_id = official_id(app)
-    admin = english_client(login("admin"))
+    admin = in_english(login("admin"))
     data = form_rows(admin, list_id)
     data[f"entries-{row_index(data, 'DE')}-status"] = "none"
     data.update({"effective_on": "2099-01-01", "note": "test"})

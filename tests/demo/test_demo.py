@@ -28,18 +28,13 @@ from riskreg.enums import (
 )
 from riskreg.extensions import db
 from riskreg.main.attention import attention
-from riskreg.models import Base
 from riskreg.systems.models import Department, System
 from riskreg.vendors.models import DataProcessingAgreement, SubProcessor, Vendor
+from tests.factories import run_demo
+from tests.records import row_counts
 
 EEA = {"AT", "BE", "DE", "DK", "ES", "FI", "FR", "IE", "IT", "NL", "NO", "PL", "SE"}
 JOURNAL = re.compile(r"^\d{2}\.\d{2}\.\d{2}G\d{2}-\d{2}-\d{2}$")
-
-
-def run_demo(app: Flask, *args: str) -> str:
-    result = app.test_cli_runner().invoke(args=["demo", *args])
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    return result.output
 
 
 def vendor(session: Session, name: str) -> Vendor:
@@ -52,13 +47,6 @@ def system(session: Session, name: str) -> System:
 
 def countries(recipient: Vendor | SubProcessor, kind: LocationKind = LocationKind.PROCESSING) -> set[str]:
     return {loc.country_code for loc in recipient.locations if loc.kind == kind}
-
-
-def row_counts(session: Session) -> dict[str, int]:
-    return {
-        table.name: session.scalar(select(func.count()).select_from(table)) or 0
-        for table in Base.metadata.sorted_tables
-    }
 
 
 @pytest.fixture

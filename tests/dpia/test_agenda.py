@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from riskreg.dpia.models import Dpia
 from riskreg.extensions import db
-from tests.dpia.conftest import Chain
 from tests.dpia.decision_helpers import MEETING, decide, new_system, start, submit_case
+from tests.factories import Chain
 
 LATER = MEETING + dt.timedelta(days=21)
 

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from riskreg.extensions import db
-from tests.dpia.conftest import Chain
 from tests.dpia.decision_helpers import decide, new_system, start, submit_case
+from tests.factories import Chain
 
 TODAY = dt.date.today()  # the front page's clock
 

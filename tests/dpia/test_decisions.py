@@ -15,8 +15,8 @@ from riskreg.dpia.models import Decision, Dpia
 from riskreg.enums import DpiaState, SystemStatus
 from riskreg.extensions import db
 from tests.conftest import csrf_token, post_form
-from tests.dpia.conftest import Chain
 from tests.dpia.decision_helpers import MEETING, decide, errors_of, state, submit_case
+from tests.factories import Chain
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from riskreg.dpia.models import Dpia
 from riskreg.dpia.scoring import ReductionFlag
 from riskreg.enums import DecisionOutcome, DpiaState, MeasureKind, RiskLevel, Role, SystemStatus
 from riskreg.extensions import db
-from tests.demo.test_demo import row_counts, run_demo
+from tests.factories import run_demo
+from tests.records import row_counts
 
 
 @pytest.fixture

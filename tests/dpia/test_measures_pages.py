@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,12 +15,9 @@ from riskreg.dpia.models import Measure
 from riskreg.enums import MeasureKind, Role
 from riskreg.extensions import db
 from tests.conftest import post_form
+from tests.pages import text
 
 ROW = re.compile(r'data-testid="measure" data-measure="(\d+)" data-kind="([a-z]+)"')
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def rows(page: str) -> dict[int, str]:

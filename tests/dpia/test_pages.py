@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +16,8 @@ from riskreg.enums import DpiaState, LocationKind, Role, SystemStatus, TransferM
 from riskreg.extensions import db
 from riskreg.systems.models import System
 from tests.conftest import post_form
-from tests.dpia.conftest import Chain
+from tests.factories import Chain
+from tests.pages import text
 
 SUGGESTION = re.compile(r'data-testid="suggestion" data-key="([^"]+)"')
 DISMISSAL = re.compile(r'data-testid="dismissal" data-key="([^"]+)"')
@@ -25,10 +25,6 @@ TRIGGER = re.compile(r'data-testid="trigger" data-trigger="([^"]+)"')
 FLAG = re.compile(r'data-testid="flag" data-flag="([^"]+)"')
 CELL = re.compile(r'data-testid="cell" data-l="(\d)" data-c="(\d)" data-level="([a-z_]+)" data-count="(\d+)"')
 US_SUB = "transfer:sub"  # the key prefix of a sub-processor's transfer suggestion
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def tab(client: FlaskClient, system_id: int, **args: Any) -> str:

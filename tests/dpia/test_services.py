@@ -40,7 +40,8 @@ from riskreg.subprocessors.services import create_sub_processor
 from riskreg.systems.models import System
 from riskreg.systems.services import create_system
 from riskreg.vendors.services import create_vendor
-from tests.dpia.conftest import Chain
+from tests.factories import Chain
+from tests.records import audit_entries
 
 LANG = "da"
 JUNE_4, JUNE_11, JUNE_18, JUNE_23 = (dt.date(2026, 6, d) for d in (4, 11, 18, 23))
@@ -768,14 +769,6 @@ def test_an_unknown_measure_is_refused(session: Session, dpia_id: int) -> None:
 # --- the audit log ------------------------------------------------------------------------------------------
 
 
-def entries(session: Session, entity_type: str) -> list[AuditEntry]:
-    return list(
-        session.scalars(
-            select(AuditEntry).where(AuditEntry.entity_type == entity_type).order_by(AuditEntry.id)
-        )
-    )
-
-
 def test_dpia_changes_are_logged_with_the_actor(
     session: Session, chain: Chain, dpia_id: int, make_user: Callable[..., int]
 ) -> None:
@@ -791,22 +784,24 @@ def test_dpia_changes_are_logged_with_the_actor(
     services.submit(session, dpia, LANG, JUNE_4)
     decide(session, dpia, dpo, chain.first, DecisionOutcome.REJECTED, rationale="Nej")
 
-    dpia_entries = [e for e in entries(session, "dpia") if e.entity_id == dpia_id]
+    dpia_entries = [e for e in audit_entries(session, "dpia") if e.entity_id == dpia_id]
     assert dpia_entries[0].action == AuditAction.CREATE
     assert any(e.changes.get("necessity") == ["", "Nødvendig"] for e in dpia_entries)
     assert any(e.changes.get("state") == ["draft", "in_review"] for e in dpia_entries)
     assert all((e.user_id, e.actor) == (dpo.id, dpo.email) for e in dpia_entries[1:])
 
-    (created,) = [e for e in entries(session, "dpia_risk") if e.entity_id == risk.id]
+    (created,) = [e for e in audit_entries(session, "dpia_risk") if e.entity_id == risk.id]
     assert created.action == AuditAction.CREATE and created.user_id == dpo.id
     assert created.changes["title"] == [None, "Data bliver delt med uvedkommende"]
     assert created.changes["measures"][1] == ["Training"]
 
-    (dismissal,) = entries(session, "dpia_suggestion_dismissal")
+    (dismissal,) = audit_entries(session, "dpia_suggestion_dismissal")
     assert dismissal.changes["reason"] == [None, "Ingen AI i brug"]
-    (decision,) = entries(session, "decision")
+    (decision,) = audit_entries(session, "decision")
     assert decision.changes["outcome"] == [None, "rejected"] and decision.user_id == dpo.id
-    assert any(e.changes.get("status", [None, None])[1] == "rejected" for e in entries(session, "system"))
+    assert any(
+        e.changes.get("status", [None, None])[1] == "rejected" for e in audit_entries(session, "system")
+    )
 
 
 def test_a_risk_taken_out_of_a_draft_stays_in_the_dpias_history(app: Flask, dpia_id: int) -> None:

@@ -2,7 +2,7 @@
 equal to what the app shows, user text kept as text, and LibreOffice recalculating after a change.
 
 Data comes through the real code paths: the demo (Momentum, CapCut, Canva with their DPIAs and decisions)
-or a system and draft DPIA built through the services (tests/dpia/conftest.py).
+or a system and draft DPIA built through the services (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from riskreg.extensions import db
 from riskreg.subprocessors.services import create_sub_processor
 from riskreg.systems.models import System
 from riskreg.transfers import findings, sources
-from tests.dpia.conftest import Chain, chain, dpia_id, dpia_system  # noqa: F401 - fixtures
 from tests.exports.helpers import load, needs_soffice, recalculate
+from tests.factories import Chain
 
 SHEETS = (
     "Summary",
@@ -351,7 +351,7 @@ def test_a_version_that_does_not_exist_is_refused(momentum: Demo) -> None:
 # --- a system without a DPIA, and user text -----------------------------------------------------------------
 
 
-def test_a_system_without_a_dpia_exports_and_says_so(app: Flask, dpia_system: int) -> None:  # noqa: F811
+def test_a_system_without_a_dpia_exports_and_says_so(app: Flask, dpia_system: int) -> None:
     with app.app_context():
         system = db.session.get(System, dpia_system)
         assert system is not None
@@ -371,8 +371,8 @@ def test_a_system_without_a_dpia_exports_and_says_so(app: Flask, dpia_system: in
 
 def test_user_text_stays_text(
     app: Flask,
-    dpia_id: int,  # noqa: F811
-    chain: Chain,  # noqa: F811
+    dpia_id: int,
+    chain: Chain,
     make_user: Callable[..., int],
 ) -> None:
     """Text that Excel could read as a formula comes back as the text typed, wherever a user wrote it."""

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from riskreg.audit import AuditEntry, set_actor
@@ -17,11 +16,7 @@ from riskreg.enums import RiskLevel
 from riskreg.extensions import db
 from riskreg.history import services
 from tests.conftest import post_form
-
-
-def english(client: FlaskClient) -> FlaskClient:
-    post_form(client, "/language", {"lang": "en", "next": "/"})
-    return client
+from tests.pages import in_english
 
 
 def rows(html: str) -> list[str]:
@@ -103,7 +98,7 @@ def test_the_log_is_newest_first_and_paged(login, app: Flask, body_id: int) -> N
         for n in range(3):
             body = db.session.get(ApprovalBody, body_id)
             bodies.update_body(db.session, body, {"description": f"change {n}"}, body.version)
-    client = english(login("admin"))
+    client = in_english(login("admin"))
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(AuditEntry))
     first = rows(client.get("/history/?entity_type=approval_body").get_data(as_text=True))
@@ -115,7 +110,7 @@ def test_the_log_is_newest_first_and_paged(login, app: Flask, body_id: int) -> N
 
 
 def test_entity_history_shows_field_level_changes_readably(login, body_id: int) -> None:
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     response = client.get(f"/history/approval_body/{body_id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -136,7 +131,7 @@ def test_entity_history_of_a_user_links_back_only_for_admins(login, make_user) -
 
 
 def test_entity_history_of_an_unknown_record_is_empty(login) -> None:
-    response = english(login("reader")).get("/history/nothing/12345")
+    response = in_english(login("reader")).get("/history/nothing/12345")
     assert response.status_code == 200
     assert "No changes recorded." in response.get_data(as_text=True)
 

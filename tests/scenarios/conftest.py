@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion
@@ -27,16 +25,6 @@ def demo(app: Flask) -> Flask:
 def dpf_invalidated(app: Flask) -> int:
     with app.app_context():
         return db.session.scalars(select(CountryList.id).where(CountryList.name == "DPF invalidated")).one()
-
-
-def in_english(client: FlaskClient) -> FlaskClient:
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 @pytest.fixture

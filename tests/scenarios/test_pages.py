@@ -17,7 +17,7 @@ from riskreg.enums import CountryListKind, CountryStatus, LocationKind, Role, Tr
 from riskreg.extensions import db
 from riskreg.transfers import sources
 from tests.conftest import post_form
-from tests.scenarios.conftest import in_english, text
+from tests.pages import in_english, text
 
 CHANGED = re.compile(r'data-testid="change" data-system="([^"]+)"')
 MOMENTUM = "Momentum – AI-tekstassistent"

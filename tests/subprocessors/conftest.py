@@ -10,21 +10,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from riskreg.extensions import db
-from tests.subprocessors.factories import in_english, make_system, make_vendor
+from tests.factories import make_sub, two_vendors
+from tests.pages import in_english
 
 
 @pytest.fixture
 def world(app: Flask) -> dict[str, int]:
     with app.app_context():
-        vendor = make_vendor(db.session, "Netcompany", "DK")
-        other = make_vendor(db.session, "Canva Pty Ltd", "AU")
-        return {
-            "vendor": vendor.id,
-            "other": other.id,
-            "momentum": make_system(db.session, vendor, "Momentum").id,
-            "sbsys": make_system(db.session, vendor, "SBSYS").id,
-            "canva": make_system(db.session, other, "Canva for Education").id,
-        }
+        return two_vendors(db.session, ("Canva Pty Ltd", "AU"), ("canva", "Canva for Education"))
 
 
 @pytest.fixture
@@ -35,7 +28,6 @@ def editor(login: Callable[..., FlaskClient]) -> FlaskClient:
 @pytest.fixture
 def make_sp(app: Flask, world: dict[str, int]) -> Callable[..., int]:
     """``make_sp(name, vendor=..., locations=..., system_ids=..., **values)`` -> id, through the service."""
-    from riskreg.subprocessors.services import create_sub_processor
     from riskreg.vendors.models import Vendor
 
     def make(
@@ -47,13 +39,7 @@ def make_sp(app: Flask, world: dict[str, int]) -> Callable[..., int]:
         **values: Any,
     ) -> int:
         with app.app_context():
-            sp = create_sub_processor(
-                db.session,
-                db.session.get(Vendor, world[vendor]),
-                {"name": name, **values},
-                list(locations),
-                list(system_ids),
-            )
-            return sp.id
+            owner = db.session.get(Vendor, world[vendor])
+            return make_sub(db.session, owner, name, locations, system_ids, **values).id
 
     return make

@@ -16,7 +16,8 @@ from riskreg.extensions import db
 from riskreg.subprocessors import services
 from riskreg.vendors.models import SubProcessor
 from tests.conftest import post_form
-from tests.subprocessors.factories import audit_entries, in_english, text
+from tests.pages import in_english, text
+from tests.records import audit_entries
 
 
 def form_data(**changes: Any) -> dict[str, Any]:

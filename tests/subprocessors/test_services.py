@@ -14,7 +14,7 @@ from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.subprocessors import services
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
-from tests.subprocessors.factories import audit_entries
+from tests.records import audit_entries
 
 P, S = LocationKind.PROCESSING, LocationKind.SUPPORT
 

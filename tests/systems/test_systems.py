@@ -12,6 +12,7 @@ from riskreg.enums import LocationKind, SystemStatus
 from riskreg.extensions import db
 from riskreg.systems.models import System
 from tests.conftest import post_form
+from tests.pages import in_english
 
 
 def form_data(vendor_id: int, **overrides):
@@ -94,7 +95,7 @@ def test_edit_logs_field_level_changes_including_many_valued(app, login, make_ve
 def test_bad_input_is_refused_and_nothing_stored(app, login, make_vendor, overrides, message):
     vendor_id = make_vendor()
     client = login("security")
-    client.post("/language", data={"lang": "en", "csrf_token": _token(client)})
+    in_english(client)
     if "vendor" in overrides:
         vendor_id = int(overrides.pop("vendor"))
     response = post_form(client, "/systems/new", form_data(vendor_id, **overrides))
@@ -102,12 +103,6 @@ def test_bad_input_is_refused_and_nothing_stored(app, login, make_vendor, overri
     assert count_systems(app) == 0
     if message:
         assert message in response.get_data(as_text=True)
-
-
-def _token(client):
-    from tests.conftest import csrf_token
-
-    return csrf_token(client, "/account")
 
 
 def test_archived_vendor_cannot_get_new_systems(app, login, make_vendor):
@@ -246,7 +241,7 @@ def test_system_page_shows_chain_and_every_country(app, login, make_vendor, make
     make_sub(vendor_id, "Manila support", (("PH", LocationKind.SUPPORT),), parent_id=canva)
     system_id = make_system("Canva via SkoleTube", vendor_id)
     client = login("reader")
-    client.post("/language", data={"lang": "en", "csrf_token": _token(client)})
+    in_english(client)
     html = client.get(f"/systems/{system_id}").get_data(as_text=True)
     chain = html[html.index('data-testid="chain"') :]
     assert chain.index("Canva Pty Ltd") < chain.index("Manila support") < chain.index("US analytics provider")
@@ -292,14 +287,9 @@ def test_search_matches_percent_and_underscore_literally(app, login, make_vendor
     assert names_on(client, "?q=snake_") == ["snake_case"]
 
 
-def english(client):
-    client.post("/language", data={"lang": "en", "csrf_token": _token(client)})
-    return client
-
-
 def test_created_system_shows_its_facts_and_ai_section(app, login, make_vendor):
     vendor_id = make_vendor()
-    client = english(login("dpo"))
+    client = in_english(login("dpo"))
     data = form_data(
         vendor_id,
         name="Momentum AI",
@@ -427,7 +417,7 @@ def test_system_page_shows_vendor_facts_and_agreements(app, login, make_vendor, 
         gone = create_agreement(db.session, vendor, {"agreement_version": "v-archived"})
         set_agreement_archived(db.session, gone, True)
         shown = {a.agreement_version: a.id for a in vendor.agreements}
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     html = client.get(f"/systems/{system_id}").get_data(as_text=True)
     card = html[html.index('data-testid="vendor"') : html.index('data-testid="chain"')]
     assert f'/vendors/{vendor_id}"' in card
@@ -448,7 +438,7 @@ def test_chain_marks_processing_and_support_countries(app, login, make_vendor, m
         parent_id=canva,
     )
     system_id = make_system("Canva via SkoleTube", vendor_id)
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     html = client.get(f"/systems/{system_id}").get_data(as_text=True)
     chain = html[html.index('data-testid="chain"') :]
     child = chain[chain.index("Canva Manila") :]
@@ -483,7 +473,7 @@ def test_parent_serving_another_system_is_shown_only_as_context(
     theirs = make_system("Theirs", vendor_id)
     parent = make_sub(vendor_id, "China host", (("CN", LocationKind.PROCESSING),), system_ids=[theirs])
     make_sub(vendor_id, "Swiss backup", (("CH", LocationKind.PROCESSING),), parent_id=parent)
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     html = client.get(f"/systems/{mine}").get_data(as_text=True)
     chain = html[html.index('data-testid="chain"') :]
     assert (

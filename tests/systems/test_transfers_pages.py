@@ -17,6 +17,7 @@ from riskreg.extensions import db
 from riskreg.systems.models import System
 from riskreg.transfers import sources
 from riskreg.transfers.models import SystemAssessment
+from tests.pages import in_english
 
 CANVA = "Canva via SkoleTube"
 CAPCUT = "CapCut Pro"
@@ -31,13 +32,6 @@ def demo(app: Flask) -> dict[str, int]:
     with app.app_context():
         load_cases(db.session)
         return {name: sid for sid, name in db.session.execute(select(System.id, System.name))}
-
-
-def english(client: FlaskClient) -> FlaskClient:
-    from tests.conftest import csrf_token
-
-    client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client, "/account")})
-    return client
 
 
 def page(client: FlaskClient, url: str) -> str:
@@ -83,7 +77,7 @@ def verdict_of(text: str) -> tuple[str, str]:
 
 
 def test_canva_tab_lists_every_transfer_with_its_class_and_english_reason(demo, login) -> None:
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     text = page(client, f"/systems/{demo[CANVA]}/transfers")
     assert verdict_of(text) == ("no_basis", "not_acceptable")
     found = rows(text, "transfers")
@@ -104,7 +98,7 @@ def test_canva_tab_lists_every_transfer_with_its_class_and_english_reason(demo, 
 
 
 def test_capcut_tab_shows_unknown_and_the_china_exposure(demo, login) -> None:
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     text = page(client, f"/systems/{demo[CAPCUT]}/transfers")
     assert verdict_of(text) == ("unknown", "not_acceptable")
     (only,) = rows(text, "transfers")
@@ -137,7 +131,7 @@ def test_momentum_tab_in_danish_and_english(demo, login) -> None:
     assert "supportadgang fra USA" in us["text"][7]
     assert "Microsoft Corporation" in section(danish, "exposure")
 
-    english_text = page(english(client), url)
+    english_text = page(in_english(client), url)
     (us_en,) = [r for r in rows(english_text, "transfers") if r["country"] == "United States"]
     assert "support access from United States" in us_en["text"][7]
     assert "supportadgang" not in english_text
@@ -150,7 +144,7 @@ def test_tia_missing_is_flagged(app, login, make_vendor, make_system) -> None:
         transfer_mechanism=TransferMechanism.SCC,
     )
     system_id = make_system("SCC without TIA", vendor_id)
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     text = page(client, f"/systems/{system_id}/transfers")
     (only,) = rows(text, "transfers")
     assert (only["class"], only["tia_missing"]) == ("safeguarded", True)
@@ -161,7 +155,7 @@ def test_tia_missing_is_flagged(app, login, make_vendor, make_system) -> None:
 def test_scenario_turns_momentum_to_no_basis(app, demo, login) -> None:
     with app.app_context():
         scenario_id = sources.find_scenario(db.session, "DPF invalidated").id
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     text = page(client, f"/systems/{demo[MOMENTUM_AI]}/transfers?scenario={scenario_id}")
     assert verdict_of(text) == ("no_basis", "not_acceptable")
     (us,) = [r for r in rows(text, "transfers") if r["country"] == "United States"]
@@ -190,7 +184,7 @@ def test_as_of_before_the_first_list_falls_back_to_today_with_a_message(demo, lo
 
 
 def test_bad_date_and_unknown_scenario_give_messages_in_the_readers_language(demo, login) -> None:
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     text = page(client, f"/systems/{demo[CANVA]}/transfers?as_of=2026-13-45&scenario=No+such")
     assert "2026-13-45 is not a date (YYYY-MM-DD); showing the list in force today." in text
     assert "No scenario called No such" in text
@@ -200,7 +194,7 @@ def test_bad_date_and_unknown_scenario_give_messages_in_the_readers_language(dem
 
 
 def test_as_of_a_valid_date_names_the_list_used(demo, login) -> None:
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     today = sources.today().isoformat()
     text = page(client, f"/systems/{demo[CANVA]}/transfers?as_of={today}")
     assert f'name="as_of" value="{today}"' in text
@@ -239,7 +233,7 @@ def marks_on(text: str) -> dict[str, str | None]:
 
 
 def test_register_shows_verdicts_outcomes_and_counts(demo, login) -> None:
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     text = page(client, "/systems/?archived=1")
     marks = marks_on(text)
     assert marks[CANVA] == "no_basis"
@@ -255,7 +249,7 @@ def test_register_shows_verdicts_outcomes_and_counts(demo, login) -> None:
 
 
 def test_register_filters_by_verdict_and_outcome_and_counts_follow_the_other_filters(demo, login) -> None:
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     assert names_on(client, "?verdict=unknown") == [CAPCUT]
     assert names_on(client, "?verdict=dpf&q=momentum") == [MOMENTUM_AI]
     not_acceptable = names_on(client, "?outcome=not_acceptable")
@@ -301,7 +295,7 @@ def test_register_reads_stored_rows_unless_a_date_or_scenario_is_given(app, demo
         )
         db.session.commit()
         scenario_id = sources.find_scenario(db.session, "DPF invalidated").id
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     stored = marks_on(page(client, "/systems/"))
     assert stored[CAPCUT] == "adequate"
     assert stored[CANVA] is None  # no stored row: no badge
@@ -323,7 +317,7 @@ def test_register_reads_stored_rows_unless_a_date_or_scenario_is_given(app, demo
 
 
 def test_register_bad_as_of_falls_back_to_the_stored_verdicts(demo, login) -> None:
-    client = english(login("reader"))
+    client = in_english(login("reader"))
     text = page(client, "/systems/?as_of=2025-01-01")
     assert "No version of the official list was in force on 1 Jan 2025" in text
     assert "Showing the list in force today instead." in text

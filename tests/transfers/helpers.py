@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion
-from riskreg.enums import CountryListKind, CountryStatus, DpfStatus, LocationKind, TransferMechanism
+from riskreg.enums import CountryListKind, CountryStatus, LocationKind
 from riskreg.systems.models import System
 from riskreg.transfers import classified, sources
 from riskreg.transfers.models import SystemAssessment
@@ -20,42 +20,6 @@ P, SUPPORT = LocationKind.PROCESSING, LocationKind.SUPPORT
 
 
 # --- building records through the services ------------------------------------------------------------------
-
-
-def make_vendor(
-    session: Session,
-    name: str,
-    locations: Sequence[tuple[str, LocationKind]] = (("DK", P),),
-    mechanism: TransferMechanism = TransferMechanism.NONE,
-    dpf: DpfStatus = DpfStatus.NOT_LISTED,
-    **values: Any,
-) -> Vendor:
-    from riskreg.vendors.services import create_vendor
-
-    values = {"name": name, "transfer_mechanism": mechanism, "dpf_status": dpf, **values}
-    return create_vendor(session, values, list(locations))
-
-
-def make_sub(
-    session: Session,
-    vendor: Vendor,
-    name: str,
-    locations: Sequence[tuple[str, LocationKind]],
-    mechanism: TransferMechanism = TransferMechanism.NONE,
-    dpf: DpfStatus = DpfStatus.NOT_LISTED,
-    systems: Sequence[int] = (),
-    **values: Any,
-) -> SubProcessor:
-    from riskreg.subprocessors.services import create_sub_processor
-
-    values = {"name": name, "transfer_mechanism": mechanism, "dpf_status": dpf, **values}
-    return create_sub_processor(session, vendor, values, list(locations), system_ids=list(systems))
-
-
-def make_system(session: Session, name: str, vendor: Vendor) -> System:
-    from riskreg.systems.services import create_system
-
-    return create_system(session, {"name": name, "vendor_id": vendor.id})
 
 
 def update_sub(

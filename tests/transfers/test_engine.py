@@ -307,15 +307,28 @@ SHUFFLED = {
 def test_every_combination_of_facts_is_classified_as_in_python(session: Session) -> None:
     """One vendor per mechanism × DPF status, processing in every country, and one with no country."""
     from riskreg.scenarios.services import create_scenario
-    from tests.transfers.helpers import SUPPORT, P, make_system, make_vendor
+    from tests.factories import make_system, make_vendor
+    from tests.transfers.helpers import SUPPORT, P
 
     for mechanism in TransferMechanism:
         for dpf in DpfStatus:
             everywhere = [(c, P) for c in EVERY_STATUS] + [("US", SUPPORT)]
-            vendor = make_vendor(session, f"{mechanism.value}/{dpf.value}", everywhere, mechanism, dpf)
-            make_system(session, f"System {mechanism.value}/{dpf.value}", vendor)
-            nowhere = make_vendor(session, f"{mechanism.value}/{dpf.value} nowhere", [], mechanism, dpf)
-            make_system(session, f"System {mechanism.value}/{dpf.value} nowhere", nowhere)
+            vendor = make_vendor(
+                session,
+                f"{mechanism.value}/{dpf.value}",
+                everywhere,
+                transfer_mechanism=mechanism,
+                dpf_status=dpf,
+            )
+            make_system(session, f"System {mechanism.value}/{dpf.value}", vendor.id)
+            nowhere = make_vendor(
+                session,
+                f"{mechanism.value}/{dpf.value} nowhere",
+                [],
+                transfer_mechanism=mechanism,
+                dpf_status=dpf,
+            )
+            make_system(session, f"System {mechanism.value}/{dpf.value} nowhere", nowhere.id)
     scenario = create_scenario(session, "Shuffled", "", today(), SHUFFLED)
     official = sources.official_source(session, today())
     n = check_agreement(session, official, {})

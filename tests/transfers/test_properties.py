@@ -33,12 +33,10 @@ from riskreg.enums import (
 from riskreg.transfers import classified, findings, rules, scenario_impact, sources, system_verdicts
 from riskreg.transfers.models import AssessmentState, SystemAssessment
 from riskreg.vendors.models import SubProcessor, Vendor
+from tests.factories import make_sub, make_system, make_vendor
 from tests.transfers.helpers import (
     current_transfers,
     first_official_day,
-    make_sub,
-    make_system,
-    make_vendor,
     new_official_version,
     official_entries,
     official_list,
@@ -223,12 +221,12 @@ def build(session: Session, spec: list[dict[str, Any]]) -> Built:
             session,
             name,
             v["recipient"]["locations"],
-            v["recipient"]["mechanism"],
-            v["recipient"]["dpf"],
+            transfer_mechanism=v["recipient"]["mechanism"],
+            dpf_status=v["recipient"]["dpf"],
             **_values(v["recipient"]),
         )
         built.vendors.append(vendor)
-        systems = [make_system(session, f"System {n}-{v_i}-{k}", vendor).id for k in range(v["systems"])]
+        systems = [make_system(session, f"System {n}-{v_i}-{k}", vendor.id).id for k in range(v["systems"])]
         for s_id in systems:
             built.expected[s_id] = _rows(name, v["recipient"])
         for s_i, sub in enumerate(v["subs"]):
@@ -236,7 +234,14 @@ def build(session: Session, spec: list[dict[str, Any]]) -> Built:
             sub_name = f"Sub {n}-{v_i}-{s_i}"
             limited = [] if sub["limited_to"] is None else [systems[sub["limited_to"] % len(systems)]]
             sp = make_sub(
-                session, vendor, sub_name, r["locations"], r["mechanism"], r["dpf"], limited, **_values(r)
+                session,
+                vendor,
+                sub_name,
+                r["locations"],
+                limited,
+                transfer_mechanism=r["mechanism"],
+                dpf_status=r["dpf"],
+                **_values(r),
             )
             built.subs.append(sp)
             if sub["archived"]:
@@ -389,8 +394,10 @@ def test_a_scenario_leaves_the_official_data_unchanged(
 @given(offset=st.integers(-400, 400), us=st.sampled_from([S.NONE, S.PARTIAL, S.ADEQUACY]))
 def test_time_travel_picks_the_list_in_force(session: Session, offset: int, us: CountryStatus) -> None:
     us_only = [("US", LocationKind.PROCESSING)]
-    vendor = make_vendor(session, f"US vendor {next(_names)}", us_only, M.DPF, DpfStatus.ACTIVE)
-    system_id = make_system(session, f"US system {next(_names)}", vendor).id
+    vendor = make_vendor(
+        session, f"US vendor {next(_names)}", us_only, transfer_mechanism=M.DPF, dpf_status=DpfStatus.ACTIVE
+    )
+    system_id = make_system(session, f"US system {next(_names)}", vendor.id).id
     first = first_official_day(session)
     effective = today() + dt.timedelta(days=offset)
     assume(effective - dt.timedelta(days=1) >= first)

@@ -17,15 +17,13 @@ from riskreg.systems.models import System
 from riskreg.transfers import findings, sources, system_verdicts
 from riskreg.transfers.models import AssessmentState, SystemAssessment
 from riskreg.vendors.models import SubProcessor
+from tests.factories import make_sub, make_system, make_vendor
 from tests.transfers.helpers import (
     SUPPORT,
     P,
     by_name,
     current_transfers,
     first_official_day,
-    make_sub,
-    make_system,
-    make_vendor,
     new_official_version,
     stored,
     today,
@@ -58,17 +56,21 @@ def changed(before: dict[int, Any], after: dict[int, Any]) -> set[int]:
 def register(demo_db: Session) -> dict[str, int]:
     """The demo register and some systems around Japan (adequate), by name -> id."""
     s = demo_db
-    jp_none = make_vendor(s, "Tokyo Cloud KK", [("JP", P)], M.NONE)
-    jp_scc = make_vendor(s, "Osaka Data KK", [("JP", P)], M.SCC, tia_on=dt.date(2026, 1, 5))
-    dk = make_vendor(s, "Aarhus Hosting ApS", [("DK", P)])
+    jp_none = make_vendor(s, "Tokyo Cloud KK", [("JP", P)], transfer_mechanism=M.NONE)
+    jp_scc = make_vendor(
+        s, "Osaka Data KK", [("JP", P)], transfer_mechanism=M.SCC, tia_on=dt.date(2026, 1, 5)
+    )
+    dk = make_vendor(s, "Aarhus Hosting ApS", [("DK", P)], transfer_mechanism=M.NONE)
     built = {
-        "JP none": make_system(s, "JP none", jp_none).id,
-        "JP scc": make_system(s, "JP scc", jp_scc).id,
-        "DK with JP support": make_system(s, "DK with JP support", dk).id,
-        "DK only": make_system(s, "DK only", dk).id,
+        "JP none": make_system(s, "JP none", jp_none.id).id,
+        "JP scc": make_system(s, "JP scc", jp_scc.id).id,
+        "DK with JP support": make_system(s, "DK with JP support", dk.id).id,
+        "DK only": make_system(s, "DK only", dk.id).id,
     }
     # A support sub-processor in Japan, for one of the two Danish vendor's systems.
-    make_sub(s, dk, "Kyoto Support KK", [("JP", SUPPORT)], systems=[built["DK with JP support"]])
+    make_sub(
+        s, dk, "Kyoto Support KK", [("JP", SUPPORT)], [built["DK with JP support"]], transfer_mechanism=M.NONE
+    )
     return built
 
 
@@ -136,9 +138,9 @@ def test_a_sub_processor_dpf_status_change_is_stored_in_the_same_commit(demo_db:
 
 
 def test_a_mechanism_change_is_stored_in_the_same_commit(session: Session) -> None:
-    vendor = make_vendor(session, "Dansk Drift A/S")
-    system = make_system(session, "Elevplan", vendor)
-    sub = make_sub(session, vendor, "Sydney Storage Pty", [("AU", P)])
+    vendor = make_vendor(session, "Dansk Drift A/S", transfer_mechanism=M.NONE)
+    system = make_system(session, "Elevplan", vendor.id)
+    sub = make_sub(session, vendor, "Sydney Storage Pty", [("AU", P)], transfer_mechanism=M.NONE)
     assert committed("Elevplan") == (C.NO_BASIS.value, Outcome.NOT_ACCEPTABLE.value)
     update_sub(session, sub, transfer_mechanism=M.SCC)
     assert committed("Elevplan") == (C.SAFEGUARDED.value, Outcome.ATTENTION.value)
@@ -150,12 +152,12 @@ def test_a_mechanism_change_is_stored_in_the_same_commit(session: Session) -> No
 
 
 def test_adding_a_location_is_stored_in_the_same_commit(session: Session) -> None:
-    vendor = make_vendor(session, "Nordisk Net ApS")
-    make_system(session, "Lønsystem", vendor)
+    vendor = make_vendor(session, "Nordisk Net ApS", transfer_mechanism=M.NONE)
+    make_system(session, "Lønsystem", vendor.id)
     assert committed("Lønsystem") == (C.EEA.value, Outcome.ACCEPTABLE.value)
     update_vendor(session, vendor, [("DK", P), ("IN", SUPPORT)])
     assert committed("Lønsystem") == (C.NO_BASIS.value, Outcome.NOT_ACCEPTABLE.value)
-    sub = make_sub(session, vendor, "Helsinki Backup Oy", [("FI", P)])
+    sub = make_sub(session, vendor, "Helsinki Backup Oy", [("FI", P)], transfer_mechanism=M.NONE)
     update_vendor(session, vendor, [("DK", P)])
     assert committed("Lønsystem") == (C.EEA.value, Outcome.ACCEPTABLE.value)
     update_sub(session, sub, [("FI", P), ("CN", P)])
@@ -195,14 +197,14 @@ def test_changing_a_systems_vendor_is_stored_in_the_same_commit(demo_db: Session
 
 
 def test_a_new_system_is_stored_in_the_same_commit(session: Session) -> None:
-    vendor = make_vendor(session, "Beijing Apps Co", [("CN", P)], M.UNKNOWN)
-    make_system(session, "Ny app", vendor)
+    vendor = make_vendor(session, "Beijing Apps Co", [("CN", P)], transfer_mechanism=M.UNKNOWN)
+    make_system(session, "Ny app", vendor.id)
     assert committed("Ny app") == (C.UNKNOWN.value, Outcome.NOT_ACCEPTABLE.value)
 
 
 def test_a_change_that_cannot_move_a_verdict_does_not_refresh(session: Session) -> None:
-    vendor = make_vendor(session, "Stille Leverandør ApS")
-    system = make_system(session, "Stille system", vendor)
+    vendor = make_vendor(session, "Stille Leverandør ApS", transfer_mechanism=M.NONE)
+    system = make_system(session, "Stille system", vendor.id)
     computed = session.get(AssessmentState, system_verdicts.STATE_ID).computed_at
     from riskreg.systems.services import set_system_archived
 

@@ -1,74 +1,23 @@
-"""Factories for the vendors area (colleagues may copy ``make_vendor``)."""
+"""Fixtures and form data for the vendors area (the vendor factory is in tests/factories.py)."""
 
 from __future__ import annotations
 
-import html
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
-from riskreg.audit import AuditEntry
-from riskreg.enums import LocationKind
-from riskreg.extensions import db
+from tests.pages import in_english
 
 _names = itertools.count(1)
-
-
-@pytest.fixture
-def make_vendor(app: Flask) -> Callable[..., int]:
-    """``make_vendor(name=..., processing=("DE",), support=("IN",), **columns)`` -> id, via create_vendor."""
-    from riskreg.vendors.services import create_vendor
-
-    def make(
-        name: str | None = None,
-        *,
-        processing: Sequence[str] = (),
-        support: Sequence[str] = (),
-        **values: Any,
-    ) -> int:
-        locations = [(c, LocationKind.PROCESSING) for c in processing] + [
-            (c, LocationKind.SUPPORT) for c in support
-        ]
-        with app.app_context():
-            vendor = create_vendor(
-                db.session, {"name": name or f"Vendor {next(_names)}", **values}, locations
-            )
-            return vendor.id
-
-    return make
 
 
 @pytest.fixture
 def editor(login: Callable[..., FlaskClient]) -> FlaskClient:
     """A security consultant (may edit the register), reading English pages."""
     return in_english(login("security"))
-
-
-def in_english(client: FlaskClient) -> FlaskClient:
-    """Show messages in English so the assertions do not depend on the Danish catalogue."""
-    with client.session_transaction() as session:
-        session["lang"] = "en"
-    return client
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def entries(entity_type: str, entity_id: int) -> list[AuditEntry]:
-    """The audit entries of one record, oldest first (call inside an app context)."""
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
-            .order_by(AuditEntry.id)
-        )
-    )
 
 
 def vendor_form(**overrides: Any) -> dict[str, Any]:

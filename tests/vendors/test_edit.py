@@ -12,7 +12,9 @@ from riskreg.extensions import db
 from riskreg.vendors.models import Vendor
 from riskreg.vendors.services import update_vendor
 from tests.conftest import post_form
-from tests.vendors.conftest import entries, in_english, text, vendor_form
+from tests.pages import in_english, text
+from tests.records import audit_entries
+from tests.vendors.conftest import vendor_form
 
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 
@@ -36,7 +38,7 @@ def test_create_vendor_stores_it_with_countries_and_logs_every_field(app, editor
             ("DK", LocationKind.PROCESSING),
             ("IN", LocationKind.SUPPORT),
         ]
-        [entry] = entries("vendor", vendor.id)
+        [entry] = audit_entries(db.session, "vendor", vendor.id)
         assert entry.action is AuditAction.CREATE
         assert entry.changes["name"] == [None, "Netcompany A/S"]
         assert entry.changes["org_number"] == [None, "DK14934112"]
@@ -44,7 +46,11 @@ def test_create_vendor_stores_it_with_countries_and_logs_every_field(app, editor
 
 
 def test_edit_logs_old_and_new_value_of_each_changed_field_including_countries(app, editor, make_vendor):
-    vendor_id = make_vendor("Netcompany A/S", processing=("DK", "DE"), support=("IN",), country_code="DK")
+    vendor_id = make_vendor(
+        "Netcompany A/S",
+        locations=[("DK", "processing"), ("DE", "processing"), ("IN", "support")],
+        country_code="DK",
+    )
     form = vendor_form(
         name="Netcompany Denmark A/S",
         org_number="",
@@ -63,7 +69,7 @@ def test_edit_logs_old_and_new_value_of_each_changed_field_including_countries(a
         vendor = db.session.get(Vendor, vendor_id)
         assert vendor.name == "Netcompany Denmark A/S"
         assert vendor.version == 2
-        entry = entries("vendor", vendor_id)[-1]
+        entry = audit_entries(db.session, "vendor", vendor_id)[-1]
         assert entry.action is AuditAction.UPDATE
         assert entry.changes == {
             "name": ["Netcompany A/S", "Netcompany Denmark A/S"],
@@ -75,7 +81,7 @@ def test_edit_logs_old_and_new_value_of_each_changed_field_including_countries(a
 
 
 def test_changing_only_the_countries_moves_the_version_on(app, editor, make_vendor):
-    vendor_id = make_vendor("Acme", processing=("DK",), country_code="DK")
+    vendor_id = make_vendor("Acme", locations=[("DK", "processing")], country_code="DK")
     form = vendor_form(
         name="Acme",
         org_number="",
@@ -91,13 +97,15 @@ def test_changing_only_the_countries_moves_the_version_on(app, editor, make_vend
     assert post_form(editor, f"/vendors/{vendor_id}/edit", form).status_code == 302
     with app.app_context():
         assert db.session.get(Vendor, vendor_id).version == 2
-        entry = entries("vendor", vendor_id)[-1]
+        entry = audit_entries(db.session, "vendor", vendor_id)[-1]
         assert entry.changes == {"locations": [["DK (processing)"], ["DK (processing)", "US (processing)"]]}
         assert entry.entity_version == 2
 
 
 def test_edit_page_shows_the_stored_values(editor, make_vendor):
-    vendor_id = make_vendor("Acme", processing=("DE",), support=("US",), org_number="DK 11 22")
+    vendor_id = make_vendor(
+        "Acme", locations=[("DE", "processing"), ("US", "support")], org_number="DK 11 22"
+    )
     page = text(editor.get(f"/vendors/{vendor_id}/edit"))
     assert 'value="Acme"' in page
     assert 'value="DK1122"' in page
@@ -107,20 +115,20 @@ def test_edit_page_shows_the_stored_values(editor, make_vendor):
 
 
 def test_archive_and_restore_are_logged(app, editor, make_vendor):
-    vendor_id = make_vendor("Old vendor")
+    vendor_id = make_vendor("Old vendor", locations=())
     assert post_form(editor, f"/vendors/{vendor_id}/archive").status_code == 302
     with app.app_context():
         assert db.session.get(Vendor, vendor_id).is_archived
-        assert entries("vendor", vendor_id)[-1].action is AuditAction.ARCHIVE
-        assert entries("vendor", vendor_id)[-1].changes == {"is_archived": [False, True]}
+        assert audit_entries(db.session, "vendor", vendor_id)[-1].action is AuditAction.ARCHIVE
+        assert audit_entries(db.session, "vendor", vendor_id)[-1].changes == {"is_archived": [False, True]}
     assert post_form(editor, f"/vendors/{vendor_id}/archive").status_code == 302
     with app.app_context():
         assert not db.session.get(Vendor, vendor_id).is_archived
-        assert entries("vendor", vendor_id)[-1].action is AuditAction.RESTORE
+        assert audit_entries(db.session, "vendor", vendor_id)[-1].action is AuditAction.RESTORE
 
 
 def test_archive_needs_post(editor, make_vendor):
-    vendor_id = make_vendor()
+    vendor_id = make_vendor(locations=())
     assert editor.get(f"/vendors/{vendor_id}/archive").status_code == 405
 
 
@@ -159,7 +167,7 @@ def test_bad_input_on_create_is_refused_and_nothing_stored(app, editor, change, 
 
 @pytest.mark.parametrize(("change", "message"), BAD_INPUT)
 def test_bad_input_on_edit_is_refused_and_nothing_changed(app, editor, make_vendor, change, message):
-    vendor_id = make_vendor("Keep me", processing=("DK",))
+    vendor_id = make_vendor("Keep me", locations=[("DK", "processing")])
     response = post_form(editor, f"/vendors/{vendor_id}/edit", vendor_form(version="1", **change))
     assert response.status_code == 400
     assert message in text(response)
@@ -168,12 +176,12 @@ def test_bad_input_on_edit_is_refused_and_nothing_changed(app, editor, make_vend
         assert vendor.name == "Keep me"
         assert vendor.version == 1
         assert [loc.country_code for loc in vendor.locations] == ["DK"]
-        assert len(entries("vendor", vendor_id)) == 1
+        assert len(audit_entries(db.session, "vendor", vendor_id)) == 1
 
 
 @pytest.mark.parametrize("spelling", ["DK14934112", "dk 1493 4112", " Dk14934112 ", "DK 14 93 41 12"])
 def test_duplicate_org_number_is_refused_whatever_the_spacing_or_case(app, editor, make_vendor, spelling):
-    make_vendor("Netcompany A/S", org_number="DK14934112")
+    make_vendor("Netcompany A/S", org_number="DK14934112", locations=())
     response = post_form(editor, "/vendors/new", vendor_form(name="Netcompany again", org_number=spelling))
     assert response.status_code == 400
     assert "An organisation number DK14934112 already exists" in text(response)
@@ -182,8 +190,8 @@ def test_duplicate_org_number_is_refused_whatever_the_spacing_or_case(app, edito
 
 
 def test_duplicate_org_number_is_refused_on_edit_but_a_vendor_keeps_its_own(app, editor, make_vendor):
-    make_vendor("First", org_number="DK11111111")
-    second = make_vendor("Second", org_number="DK22222222")
+    make_vendor("First", org_number="DK11111111", locations=())
+    second = make_vendor("Second", org_number="DK22222222", locations=())
     response = post_form(editor, f"/vendors/{second}/edit", vendor_form(org_number="dk11111111", version="1"))
     assert response.status_code == 400
     assert "already exists" in text(response)
@@ -196,7 +204,7 @@ def test_duplicate_org_number_is_refused_on_edit_but_a_vendor_keeps_its_own(app,
 
 
 def test_vendors_without_org_number_do_not_clash(app, editor, make_vendor):
-    make_vendor("No number one")
+    make_vendor("No number one", locations=())
     assert post_form(editor, "/vendors/new", vendor_form(org_number="  ")).status_code == 302
     with app.app_context():
         assert vendor_count() == 2
@@ -204,7 +212,7 @@ def test_vendors_without_org_number_do_not_clash(app, editor, make_vendor):
 
 
 def test_concurrent_edit_is_refused_and_names_what_changed(app, editor, make_vendor):
-    vendor_id = make_vendor("Microsoft", processing=("IE",), dpf_status="active")
+    vendor_id = make_vendor("Microsoft", locations=[("IE", "processing")], dpf_status="active")
     # The editor opened the form at version 1; meanwhile a colleague saves.
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
@@ -231,7 +239,7 @@ def test_concurrent_edit_is_refused_and_names_what_changed(app, editor, make_ven
 
 
 def test_concurrent_change_of_countries_alone_is_detected(app, editor, make_vendor):
-    vendor_id = make_vendor("Zoom", processing=("US",))
+    vendor_id = make_vendor("Zoom", locations=[("US", "processing")])
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
         update_vendor(db.session, vendor, {}, [("US", LocationKind.PROCESSING), ("IN", LocationKind.SUPPORT)])

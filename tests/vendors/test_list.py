@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from riskreg.extensions import db
 from riskreg.systems.services import create_system
-from tests.vendors.conftest import in_english, text
+from tests.pages import in_english, text
 
 TODAY = dt.date.today()
 
@@ -33,8 +33,7 @@ def register(app, make_vendor) -> dict[str, int]:
             dpf_status="active",
             dpf_listed_name="Microsoft Corporation",
             dpf_checked_on=TODAY - dt.timedelta(days=10),
-            processing=("IE", "NL"),
-            support=("US", "IN"),
+            locations=[("IE", "processing"), ("NL", "processing"), ("US", "support"), ("IN", "support")],
         ),
         "bytedance": make_vendor(
             "ByteDance Pte. Ltd.",
@@ -42,21 +41,21 @@ def register(app, make_vendor) -> dict[str, int]:
             parent_name="ByteDance Ltd.",
             parent_country_code="CN",
             dpf_status="not_listed",
-            processing=("SG", "US"),
+            locations=[("SG", "processing"), ("US", "processing")],
         ),
         "netcompany": make_vendor(
             "Netcompany A/S",
             org_number="DK14934112",
             country_code="DK",
             dpf_status="not_listed",
-            processing=("DK",),
+            locations=[("DK", "processing")],
         ),
         "zoom": make_vendor(
             "Zoom Video Communications",
             country_code="US",
             dpf_status="inactive",
             dpf_checked_on=TODAY - dt.timedelta(days=200),
-            processing=("US",),
+            locations=[("US", "processing")],
         ),
     }
     with app.app_context():
@@ -65,7 +64,7 @@ def register(app, make_vendor) -> dict[str, int]:
         for name, count in (("netcompany", 3), ("microsoft", 1)):
             for n in range(count):
                 create_system(db.session, {"name": f"{name} system {n}", "vendor_id": vendors[name]})
-        archived = make_vendor("Old Hosting ApS", country_code="DK", processing=("DK",))
+        archived = make_vendor("Old Hosting ApS", country_code="DK", locations=[("DK", "processing")])
         db.session.get(Vendor, archived).is_archived = True
         db.session.commit()
     vendors["archived"] = archived
@@ -164,8 +163,8 @@ def test_sort(reader, register, sort, expected):
 
 
 def test_sort_by_country_follows_the_language(login, make_vendor):
-    german = make_vendor("SAP SE", country_code="DE")
-    swedish = make_vendor("Visma Sverige AB", country_code="SE")
+    german = make_vendor("SAP SE", country_code="DE", locations=())
+    swedish = make_vendor("Visma Sverige AB", country_code="SE", locations=())
     # Germany < Sweden in English, but Sverige < Tyskland in Danish.
     assert ids(in_english(login("reader")).get("/vendors/?sort=country")) == [german, swedish]
     assert ids(login("reader").get("/vendors/?sort=country")) == [swedish, german]
@@ -203,8 +202,18 @@ def test_list_needs_the_same_number_of_queries_for_many_vendors(app, reader, mak
             event.remove(engine, "before_cursor_execute", count_query)
         return count
 
-    make_vendor("One", country_code="DK", parent_country_code="US", processing=("DK", "SE"), support=("US",))
+    make_vendor(
+        "One",
+        country_code="DK",
+        parent_country_code="US",
+        locations=[("DK", "processing"), ("SE", "processing"), ("US", "support")],
+    )
     few = queries_for_list()
     for n in range(8):
-        make_vendor(f"Vendor {n}", country_code="IE", parent_country_code="US", processing=("IE", "DE"))
+        make_vendor(
+            f"Vendor {n}",
+            country_code="IE",
+            parent_country_code="US",
+            locations=[("IE", "processing"), ("DE", "processing")],
+        )
     assert queries_for_list() == few

@@ -10,12 +10,14 @@ from riskreg.extensions import db
 from riskreg.vendors.models import Vendor
 from riskreg.vendors.services import add_audit_statement, add_supervision
 from tests.conftest import post_form
-from tests.vendors.conftest import entries, text, vendor_form
+from tests.pages import text
+from tests.records import audit_entries
+from tests.vendors.conftest import vendor_form
 
 
 @pytest.fixture
 def records(app, make_vendor) -> dict[str, int]:
-    vendor_id = make_vendor("Acme", processing=("DK",))
+    vendor_id = make_vendor("Acme", locations=[("DK", "processing")])
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
         statement = add_audit_statement(
@@ -61,7 +63,7 @@ def test_read_only_roles_get_403_on_every_change(app, login, records, role, meth
         assert not vendor.is_archived
         assert len(vendor.audit_statements) == 1
         assert len(vendor.supervisions) == 1
-        assert len(entries("vendor", records["vendor"])) == 1
+        assert len(audit_entries(db.session, "vendor", records["vendor"])) == 1
 
 
 @pytest.mark.parametrize("role", ["reader", "steering"])

@@ -12,7 +12,7 @@ from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
 from riskreg.vendors import services
 from riskreg.vendors.models import Vendor
-from tests.vendors.conftest import entries
+from tests.records import audit_entries
 
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
 P, S = LocationKind.PROCESSING, LocationKind.SUPPORT
@@ -71,7 +71,7 @@ def test_create_refuses_bad_values(app, values, locations, field):
 
 
 def test_duplicate_org_number_names_the_other_vendor(app, make_vendor):
-    make_vendor("Netcompany A/S", org_number="DK14934112")
+    make_vendor("Netcompany A/S", org_number="DK14934112", locations=())
     with app.app_context():
         with pytest.raises(DomainError) as raised:
             services.create_vendor(db.session, {"name": "Copy", "org_number": "dk 14934112"})
@@ -81,16 +81,18 @@ def test_duplicate_org_number_names_the_other_vendor(app, make_vendor):
 
 
 def test_update_only_touches_the_given_fields(app, make_vendor):
-    vendor_id = make_vendor("Acme", org_number="DK1", country_code="DK", processing=("DK",))
+    vendor_id = make_vendor("Acme", org_number="DK1", country_code="DK", locations=[("DK", "processing")])
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
         services.update_vendor(db.session, vendor, {"contact": "it@acme.example"}, [("DK", P)])
         assert (vendor.name, vendor.org_number, vendor.country_code) == ("Acme", "DK1", "DK")
-        assert entries("vendor", vendor_id)[-1].changes == {"contact": ["", "it@acme.example"]}
+        assert audit_entries(db.session, "vendor", vendor_id)[-1].changes == {
+            "contact": ["", "it@acme.example"]
+        }
 
 
 def test_update_with_stale_version_is_a_conflict(app, make_vendor):
-    vendor_id = make_vendor("Acme")
+    vendor_id = make_vendor("Acme", locations=())
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
         services.update_vendor(db.session, vendor, {"name": "Acme 2"}, [])
@@ -100,12 +102,12 @@ def test_update_with_stale_version_is_a_conflict(app, make_vendor):
 
 
 def test_archiving_twice_writes_one_entry(app, make_vendor):
-    vendor_id = make_vendor("Acme")
+    vendor_id = make_vendor("Acme", locations=())
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
         services.set_vendor_archived(db.session, vendor, True)
         services.set_vendor_archived(db.session, vendor, True)
-        actions = [e.action for e in entries("vendor", vendor_id)]
+        actions = [e.action for e in audit_entries(db.session, "vendor", vendor_id)]
         assert actions == [AuditAction.CREATE, AuditAction.ARCHIVE]
 
 
@@ -127,7 +129,7 @@ def test_archiving_twice_writes_one_entry(app, make_vendor):
     ],
 )
 def test_audit_statement_rules(app, make_vendor, values, field):
-    vendor_id = make_vendor("Acme")
+    vendor_id = make_vendor("Acme", locations=())
     with app.app_context():
         with pytest.raises(DomainError) as raised:
             services.add_audit_statement(db.session, db.session.get(Vendor, vendor_id), values)
@@ -135,7 +137,7 @@ def test_audit_statement_rules(app, make_vendor, values, field):
 
 
 def test_statement_edit_checks_the_period_against_the_stored_start(app, make_vendor):
-    vendor_id = make_vendor("Acme")
+    vendor_id = make_vendor("Acme", locations=())
     with app.app_context():
         st = services.add_audit_statement(
             db.session,
@@ -160,7 +162,7 @@ def test_statement_edit_checks_the_period_against_the_stored_start(app, make_ven
     ],
 )
 def test_supervision_rules(app, make_vendor, values, field):
-    vendor_id = make_vendor("Acme")
+    vendor_id = make_vendor("Acme", locations=())
     with app.app_context():
         with pytest.raises(DomainError) as raised:
             services.add_supervision(db.session, db.session.get(Vendor, vendor_id), values)
@@ -168,7 +170,7 @@ def test_supervision_rules(app, make_vendor, values, field):
 
 
 def test_supervision_frequency_edges_are_allowed(app, make_vendor):
-    vendor_id = make_vendor("Acme")
+    vendor_id = make_vendor("Acme", locations=())
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
         for months in (1, 60):

@@ -17,7 +17,8 @@ from riskreg.vendors.services import (
     update_supervision,
 )
 from tests.conftest import post_form
-from tests.vendors.conftest import entries, text
+from tests.pages import text
+from tests.records import audit_entries
 
 TODAY = dt.date.today()
 TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
@@ -51,7 +52,7 @@ def supervision_form(**overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def vendor_id(make_vendor) -> int:
-    return make_vendor("Netcompany A/S", processing=("DK",))
+    return make_vendor("Netcompany A/S", locations=[("DK", "processing")])
 
 
 def statements(vendor_id: int) -> list[AuditStatement]:
@@ -74,7 +75,7 @@ def test_add_audit_statement(app, editor, vendor_id):
         assert st.type is AuditStatementType.ISAE3402_T2
         assert (st.period_start, st.period_end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
         assert st.received_on == dt.date(2026, 2, 15)
-        [entry] = entries("audit_statement", st.id)
+        [entry] = audit_entries(db.session, "audit_statement", st.id)
         assert entry.action is AuditAction.CREATE
         assert entry.changes["type"] == [None, "isae3402_t2"]
         assert entry.changes["received_on"] == [None, "2026-02-15"]
@@ -93,7 +94,7 @@ def test_edit_audit_statement_logs_the_change(app, editor, vendor_id):
     )
     assert response.status_code == 302
     with app.app_context():
-        entry = entries("audit_statement", st_id)[-1]
+        entry = audit_entries(db.session, "audit_statement", st_id)[-1]
         assert entry.action is AuditAction.UPDATE
         assert entry.changes == {"remarks": ["No exceptions noted.", "Two exceptions on access reviews."]}
 
@@ -136,7 +137,7 @@ def test_bad_edit_of_audit_statement_changes_nothing(app, editor, vendor_id):
         st = db.session.get(AuditStatement, st_id)
         assert st.period_start is None
         assert st.type is AuditStatementType.ISO27001
-        assert len(entries("audit_statement", st_id)) == 1
+        assert len(audit_entries(db.session, "audit_statement", st_id)) == 1
 
 
 def test_concurrent_edit_of_audit_statement_is_409(app, editor, vendor_id):
@@ -168,7 +169,7 @@ def test_add_supervision(app, editor, vendor_id):
         assert sup.method is SupervisionMethod.AUDIT_STATEMENT
         assert sup.frequency_months == 12
         assert sup.next_on == dt.date(2027, 2, 15)
-        [entry] = entries("supervision", sup.id)
+        [entry] = audit_entries(db.session, "supervision", sup.id)
         assert entry.action is AuditAction.CREATE
         assert entry.changes["method"] == [None, "audit_statement"]
 
@@ -185,7 +186,7 @@ def test_edit_supervision_logs_the_change(app, editor, vendor_id):
     )
     assert response.status_code == 302
     with app.app_context():
-        entry = entries("supervision", sup_id)[-1]
+        entry = audit_entries(db.session, "supervision", sup_id)[-1]
         assert entry.changes == {
             "method": ["audit_statement", "inspection"],
             "frequency_months": [12, 6],

@@ -15,7 +15,7 @@ from riskreg.subprocessors.services import create_sub_processor, set_sub_process
 from riskreg.systems.services import create_system
 from riskreg.vendors.models import SubProcessor, Vendor
 from riskreg.vendors.services import add_audit_statement, add_supervision, sub_processor_tree
-from tests.vendors.conftest import in_english, text
+from tests.pages import in_english, text
 
 TODAY = dt.date.today()
 DAYS = dt.timedelta(days=1)
@@ -63,8 +63,7 @@ def microsoft(app, make_vendor) -> dict[str, int]:
         dpf_status="active",
         dpf_listed_name="Microsoft Corporation",
         dpf_checked_on=TODAY - 10 * DAYS,
-        processing=("IE", "NL"),
-        support=("US", "IN"),
+        locations=[("IE", "processing"), ("NL", "processing"), ("US", "support"), ("IN", "support")],
     )
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
@@ -165,14 +164,14 @@ def test_page_links_dpas_and_systems(login, microsoft):
 )
 def test_dpf_check_older_than_90_days_is_highlighted(login, make_vendor, status, checked_days_ago, stale):
     checked = None if checked_days_ago is None else TODAY - checked_days_ago * DAYS
-    vendor_id = make_vendor("Zoom", dpf_status=status, dpf_checked_on=checked)
+    vendor_id = make_vendor("Zoom", dpf_status=status, dpf_checked_on=checked, locations=())
     page = text(in_english(login("reader")).get(f"/vendors/{vendor_id}"))
     assert ('data-testid="dpf-stale"' in page) is stale
     assert ("older than 90 days" in page) is stale
 
 
 def test_old_audit_statements_and_overdue_supervision_are_highlighted(app, login, make_vendor):
-    vendor_id = make_vendor("Netcompany A/S")
+    vendor_id = make_vendor("Netcompany A/S", locations=())
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
         add_audit_statement(
@@ -212,7 +211,7 @@ def test_old_audit_statements_and_overdue_supervision_are_highlighted(app, login
 
 
 def test_empty_vendor_page_says_what_is_missing(login, make_vendor):
-    page = text(in_english(login("reader")).get(f"/vendors/{make_vendor('Bare')}"))
+    page = text(in_english(login("reader")).get(f"/vendors/{make_vendor('Bare', locations=())}"))
     for message in (
         "No audit statements received.",
         "No supervision planned.",
@@ -224,7 +223,7 @@ def test_empty_vendor_page_says_what_is_missing(login, make_vendor):
 
 
 def test_script_urls_in_website_are_not_links(login, make_vendor):
-    vendor_id = make_vendor("Evil", website="javascript:alert(1)")
+    vendor_id = make_vendor("Evil", website="javascript:alert(1)", locations=())
     page = login("reader").get(f"/vendors/{vendor_id}").get_data(as_text=True)
     assert 'href="javascript' not in page
 

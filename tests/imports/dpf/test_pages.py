@@ -16,7 +16,7 @@ from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.vendors.models import Vendor
 from tests.conftest import post_form
 from tests.imports.helpers import DATA, DpfRegister, batches, xlsx_bytes
-from tests.subprocessors.factories import in_english, text
+from tests.pages import in_english, text
 
 Login = Callable[..., FlaskClient]
 

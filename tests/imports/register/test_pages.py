@@ -18,7 +18,7 @@ from riskreg.imports.models import ImportBatch
 from riskreg.systems.models import System
 from riskreg.vendors.models import Vendor
 from tests.conftest import csrf_token, post_form
-from tests.subprocessors.factories import in_english, text
+from tests.pages import in_english, text
 
 GOOD = (
     "System;Leverandør;Land;Registrerede;Noter\n"

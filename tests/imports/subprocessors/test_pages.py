@@ -16,7 +16,7 @@ from riskreg.imports.models import ImportBatch
 from riskreg.vendors.models import SubProcessor
 from tests.conftest import post_form
 from tests.imports.helpers import UPDATED, batches, csv_list, stored_verdict
-from tests.subprocessors.factories import in_english, text
+from tests.pages import in_english, text
 
 PASTED = (
     "Navn\tYdelse\tLande\n"
