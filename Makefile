@@ -123,7 +123,7 @@ run: $(RUN_STAMP) compile
 		$(RISKREG) user create $(ADMIN_EMAIL) --role admin --name Administrator; echo; \
 	else \
 		echo; echo "Log in at http://$(HOST):$(PORT)/ as $(ADMIN_EMAIL) with the password printed by the first 'make run'."; \
-		echo "(To start again from scratch: stop riskreg, delete instance/riskreg.sqlite, run 'make run'.)"; echo; \
+		echo "(Lost it? $(RISKREG) user set-password $(ADMIN_EMAIL) --generate prints a new one.)"; echo; \
 	fi
 	FLASK_DEBUG=1 $(RISKREG) run --host $(HOST) --port $(PORT)
 
