@@ -185,8 +185,23 @@ def _app(url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+def plain_app(database_url: str) -> Iterator[Flask]:
+    """An app on its own copy of the migrated, empty register."""
     yield from _app(database_url)
+
+
+@pytest.fixture
+def app(plain_app: Flask) -> Flask:
+    """The app of a test; where most tests read the demo, a conftest overrides it with ``app_for``."""
+    return plain_app
+
+
+def app_for(request: pytest.FixtureRequest, demo_fixture: str) -> Flask:
+    """A copy of the demo register for the tests that use ``demo_fixture``, an empty register for the others.
+
+    The demo is loaded once per run (``demo_template_db``); copying it is much cheaper than loading it.
+    """
+    return request.getfixturevalue("demo_app" if demo_fixture in request.fixturenames else "plain_app")
 
 
 @pytest.fixture(scope="session")

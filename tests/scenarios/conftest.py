@@ -8,16 +8,20 @@ from flask import Flask
 from sqlalchemy import select
 
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion
-from riskreg.demo.cases import load_cases
 from riskreg.extensions import db
 from riskreg.transfers.models import SystemAssessment
+from tests.conftest import app_for
 
 
 @pytest.fixture
-def demo(app: Flask) -> Flask:
+def app(request: pytest.FixtureRequest) -> Flask:
+    return app_for(request, "demo")
+
+
+@pytest.fixture
+def demo(app: Flask, demo_app: Flask) -> Flask:
     """The demo register (the three cases of DESIGN §2 and ordinary systems)."""
-    with app.app_context():
-        load_cases(db.session)
+    assert app is demo_app
     return app
 
 

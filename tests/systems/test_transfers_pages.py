@@ -17,6 +17,7 @@ from riskreg.extensions import db
 from riskreg.systems.models import System
 from riskreg.transfers import sources
 from riskreg.transfers.models import SystemAssessment
+from tests.conftest import app_for
 from tests.pages import in_english
 
 CANVA = "Canva via SkoleTube"
@@ -25,13 +26,16 @@ MOMENTUM_AI = "Momentum – AI-tekstassistent"
 
 
 @pytest.fixture
-def demo(app: Flask) -> dict[str, int]:
-    """The demo register; system name -> id."""
-    from riskreg.demo.cases import load_cases
-
+def demo(app: Flask, demo_app: Flask) -> dict[str, int]:
+    """The demo register (a copy, as the app of this test); system name -> id."""
+    assert app is demo_app
     with app.app_context():
-        load_cases(db.session)
         return {name: sid for sid, name in db.session.execute(select(System.id, System.name))}
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest) -> Flask:
+    return app_for(request, "demo")
 
 
 def page(client: FlaskClient, url: str) -> str:

@@ -10,6 +10,12 @@ from sqlalchemy.orm import Session
 
 from riskreg.audit import set_actor
 from riskreg.extensions import db
+from tests.conftest import app_for
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest) -> Flask:
+    return app_for(request, "demo_db")
 
 
 @pytest.fixture
@@ -22,9 +28,7 @@ def session(app: Flask) -> Iterator[Session]:
 
 
 @pytest.fixture
-def demo_db(session: Session) -> Session:
-    """The demo register, loaded through the real code path (``riskreg demo`` calls ``load_cases``)."""
-    from riskreg.demo.cases import load_cases
-
-    load_cases(session)
+def demo_db(session: Session, demo_app: Flask, app: Flask) -> Session:
+    """The session of a copy of the demo register (loaded once per run through ``riskreg demo``)."""
+    assert app is demo_app
     return session

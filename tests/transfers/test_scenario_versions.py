@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from riskreg.countries.models import CountryList
 from riskreg.countries.services import create_list_version
-from riskreg.demo.cases import load_cases
 from riskreg.enums import CountryListKind, CountryStatus, TransferClass
 from riskreg.extensions import db
 from riskreg.systems.models import System
@@ -21,9 +20,9 @@ ENTRY = (CountryStatus.NONE, "", None, "")
 
 
 @pytest.fixture
-def session(app: Flask):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        load_cases(db.session)
+def session(demo_app: Flask):  # type: ignore[no-untyped-def]
+    """A copy of the demo register."""
+    with demo_app.app_context():
         yield db.session
 
 
