@@ -7,6 +7,11 @@ system's agreement together with the system, so a second run adds nothing. Recor
 audit log names the actor the caller has set (``riskreg demo``).
 
 The three cases then get their DPIAs and decisions through the DPIA services (``riskreg.demo.dpias``).
+
+TikTok is the earlier rejected system the minutes mention ("rejected for the same reason as CapCut"): its
+vendor is ByteDance's TikTok entity with the same parent as CapCut's vendor, ByteDance Ltd. in China, so
+CapCut Pro shows it as a precedent. The minutes give no facts or dates for it: its purpose, data and journal
+number are assumed, and so are its decisions and their dates (``riskreg.demo.dpias.TIKTOK_CASE``).
 """
 
 from __future__ import annotations
@@ -186,6 +191,7 @@ def load_cases(session: Session, today: dt.date | None = None) -> DemoSummary:
     _bodies(loader)
     for name in DEPARTMENTS:
         loader.departments[name], _new = loader.ensure(Department, {"name": name})
+    _tiktok(loader)
     _capcut(loader)
     _canva(loader)
     _momentum(loader)
@@ -203,6 +209,39 @@ def _bodies(loader: _Loader) -> None:
         loader.ensure(
             ApprovalBody, {"name": name}, position=position, residual_ceiling=ceiling, description=description
         )
+
+
+def _tiktok(loader: _Loader) -> None:
+    """The earlier rejected system: owned by ByteDance Ltd. (China), as CapCut Pro is; facts assumed."""
+    tiktok = loader.vendor(
+        "TikTok Technology Limited",
+        country_code="IE",
+        parent_name="ByteDance Ltd.",
+        parent_country_code="CN",
+        website="https://www.tiktok.com",
+        contact="Henvendelser via leverandørens supportformular.",
+        transfer_mechanism=TransferMechanism.UNKNOWN,
+        dpf_status=DpfStatus.NOT_LISTED,
+        notes=(
+            "ByteDance' TikTok-enhed. Behandlingslande er ikke registreret: afvisningen hviler på ejerens "
+            "jurisdiktion (kinesisk sikkerhedslovgivning), ikke på hvor data opbevares."
+        ),
+    )
+    loader.system(
+        "TikTok",
+        tiktok,
+        departments=loader.depts(KUF),
+        system_owner="Kommunikationschef, Økonomi og Personale",
+        purpose="Kommunens egen profil på TikTok til kommunikation med unge borgere.",
+        legal_bases=[LegalBasis.ART6_E],
+        data_subjects=[DataSubject.CITIZENS, DataSubject.EMPLOYEES],
+        data_categories=[DataCategory.ORDINARY],
+        subject_volume=SubjectVolume.UNDER_10000,
+        retention="Ukendt: leverandøren har ikke oplyst sletteregler.",
+        # In assessment until its DPIA is decided (riskreg.demo.dpias): the status comes from the decisions.
+        status=SystemStatus.IN_ASSESSMENT,
+        journal_number="85.15.02G01-20-25",
+    )
 
 
 def _capcut(loader: _Loader) -> None:

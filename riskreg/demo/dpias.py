@@ -5,6 +5,15 @@ suggested risks), adds what the DPO wrote, is submitted to the first body and de
 municipality's meeting dates in June 2026. The system's status comes from the last decision.
 
 Idempotent: a system that already has a DPIA (from an earlier run, or one a user started) is left alone.
+
+TikTok, the system rejected earlier for the same reason as CapCut Pro, gets a DPIA and decisions too, so that
+CapCut Pro shows it as a precedent. The minutes give neither its dates nor its bodies; assumed here: before
+Systemgodkendelsesgruppen on 13 February 2025 and Styregruppen for IT-sikkerhed on 27 February 2025, both
+passing it on because its residual risk (very high) is above their ceilings, and rejected by Direktionen on
+12 March 2025 because the owner is subject to Chinese security legislation.
+
+Canva's first-body statement that Styregruppen for IT-sikkerhed would re-evaluate it on 17 December is a note
+in its DPIA's proposal, without a year, as the minutes say it (``CANVA_REEVALUATION``).
 """
 
 from __future__ import annotations
@@ -42,6 +51,9 @@ SGG_4_JUNE, STY_11_JUNE, SGG_18_JUNE, DIR_23_JUNE = (
 )
 
 CAPCUT, CANVA, MOMENTUM_AI = "CapCut Pro", "Canva via SkoleTube", "Momentum – AI-tekstassistent"
+TIKTOK = "TikTok"
+#: TikTok's meetings (assumed: the minutes only say it was rejected earlier, for the same reason as CapCut).
+TIKTOK_SGG, TIKTOK_STY, TIKTOK_DIR = dt.date(2025, 2, 13), dt.date(2025, 2, 27), dt.date(2025, 3, 12)
 
 
 @dataclass(frozen=True)
@@ -351,6 +363,11 @@ CAPCUT_CASE = CaseSpec(
 # --- Case 2: Canva via SkoleTube ----------------------------------------------------------------------------
 
 SCHOOLS = "Skolechef, Børne- og Ungeforvaltningen"
+#: Systemgodkendelsesgruppen's statement on Canva, as the minutes give it (no year).
+CANVA_REEVALUATION = (
+    "Bemærkning: Ifølge Systemgodkendelsesgruppens udtalelse vil Styregruppen for IT-sikkerhed revurdere "
+    "Canva den 17. december."
+)
 NO_BASIS_RIGHTS = "Art. 44 ff. (overførsel til tredjelande); elevers privatliv (Chartrets art. 7 og 8)."
 
 CANVA_CASE = CaseSpec(
@@ -371,7 +388,10 @@ CANVA_CASE = CaseSpec(
             "fritekst er en regel om ikke at indtaste personoplysninger. Den hviler på, at børn husker "
             "reglen, og er ikke tilstrækkelig; leverandørens egen risikoanalyse ser bort fra brugerfejl."
         ),
-        "proposal": "Afvises. Canva Teams til medarbejdere (uden elever) tilbydes som alternativ.",
+        "proposal": (
+            "Afvises. Canva Teams til medarbejdere (uden elever) tilbydes som alternativ. "
+            + CANVA_REEVALUATION
+        ),
     },
     risks=(
         RiskSpec(
@@ -434,7 +454,56 @@ CANVA_CASE = CaseSpec(
     ),
 )
 
-CASES = (CAPCUT_CASE, CANVA_CASE, MOMENTUM)
+
+# --- The earlier rejection: TikTok (facts and dates assumed, see the module's docstring) --------------------
+
+TIKTOK_REJECTION = (
+    "Afvist, fordi ejeren ByteDance Ltd. er underlagt kinesisk sikkerhedslovgivning (National Intelligence "
+    "Law art. 7)."
+)
+
+TIKTOK_CASE = CaseSpec(
+    system=TIKTOK,
+    sections={
+        "necessity": "Kommunikationen med unge borgere kan ske gennem kanaler, som kommunen kan godkende.",
+        "dpo_opinion": CHINA,
+        "proposal": "Afvises.",
+    },
+    risks=(
+        RiskSpec(
+            risk(
+                "Kinesiske myndigheder kan kræve data udleveret fra ByteDance Ltd.",
+                CHINA,
+                "Beskyttelse mod myndigheders adgang uden retsgarantier (Chartrets art. 7, 8 og 47).",
+                (4, 3),
+                owner="Kommunikationschef, Økonomi og Personale",
+            ),
+            kind="exposure",
+        ),
+    ),
+    decisions=(
+        DecisionSpec(
+            SGG,
+            DecisionOutcome.ESCALATED,
+            TIKTOK_SGG,
+            "Restrisikoen er meget høj og ligger over gruppens mandat. Sagen sendes videre til Styregruppen "
+            "for IT-sikkerhed.",
+            next_meeting_on=TIKTOK_STY,
+        ),
+        DecisionSpec(
+            STY,
+            DecisionOutcome.ESCALATED,
+            TIKTOK_STY,
+            "Restrisikoen er meget høj. Sagen forelægges Direktionen med styregruppens anbefaling om "
+            "afvisning.",
+            next_meeting_on=TIKTOK_DIR,
+        ),
+        DecisionSpec(DIR, DecisionOutcome.REJECTED, TIKTOK_DIR, TIKTOK_REJECTION),
+    ),
+)
+
+#: TikTok first: it was decided long before the three cases of June 2026.
+CASES = (TIKTOK_CASE, CAPCUT_CASE, CANVA_CASE, MOMENTUM)
 
 
 # --- building ---------------------------------------------------------------------------------------------

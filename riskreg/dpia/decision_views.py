@@ -14,6 +14,7 @@ from riskreg.bodies.models import ApprovalBody
 from riskreg.dpia import minutes, services, workflow
 from riskreg.dpia.decision_forms import DecisionForm
 from riskreg.dpia.models import Dpia
+from riskreg.dpia.precedents import precedents_for
 from riskreg.dpia.scoring import ReductionFlag
 from riskreg.enums import DpiaState
 from riskreg.errors import ConflictError, DomainError
@@ -100,6 +101,7 @@ def new(dpia_id: int) -> Response | tuple[str, int]:
             may_decide_now=in_review and dpia.body_id in own_ids,
             allowed=workflow.allowed(case, before.id) if before else [],
             verdict=minutes.transfer_verdicts(session, [dpia.system_id]).get(dpia.system_id),
+            precedents=precedents_for(session, dpia.system_id),
             conflict=conflict,
             dpia_tab=_dpia_tab(dpia.system_id),
             **_case_context(dpia),

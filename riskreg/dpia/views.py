@@ -14,6 +14,7 @@ from riskreg.dpia import scoring, services
 from riskreg.dpia.forms import RiskForm, SectionsForm
 from riskreg.dpia.heatmap import heat_map
 from riskreg.dpia.models import Dpia, Measure, Risk
+from riskreg.dpia.precedents import precedents_for
 from riskreg.enums import ListedProcessing, MeasureKind, Wp248Criterion
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
@@ -59,6 +60,7 @@ def view(system_id: int) -> str:
         "versions": all_versions,
         "lang": lang,
         "downloads": export_urls("exports.dpia", system_id=system.id),
+        "precedents": precedents_for(session, system.id),
     }
     if not all_versions:
         return render_template("dpia/view.html", dpia=None, **context)

@@ -153,7 +153,8 @@ def test_running_the_demo_twice_adds_no_dpia(app: Flask) -> None:
         assert row_counts(db.session()) == before
         assert {name: seed(db.session(), name).id for name in ids} == ids
     assert "nothing added" in output
-    assert before["dpia"] == 3 and before["decision"] == 6
+    # The three cases and TikTok, the earlier rejection (three decisions: passed on twice, rejected).
+    assert before["dpia"] == 4 and before["decision"] == 9
 
 
 def test_a_system_whose_dpia_a_user_started_is_left_alone(app: Flask) -> None:
