@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from riskreg.auth.models import User
@@ -15,15 +17,18 @@ from riskreg.dpia.models import AgendaItem, Decision, Dpia
 from riskreg.enums import DecisionOutcome, DpiaState, SystemStatus
 from riskreg.errors import DomainError
 from riskreg.extensions import db
+from tests.conftest import post_form
 from tests.dpia.agenda_helpers import (
     BOARD_MEETING,
     JOURNAL_NUMBER,
     POSTPONED_TO,
+    SYSTEMS,
     before_the_board,
     board_item,
 )
 from tests.dpia.conftest import Chain
 from tests.dpia.decision_helpers import MEETING, new_system, start, submit_case
+from tests.dpia.test_agenda import cases
 
 POSTPONE = {
     "outcome": "postponed",
@@ -147,3 +152,94 @@ def test_only_cases_before_the_body_at_the_meeting_and_on_no_other_item(app: Fla
         with pytest.raises(DomainError) as untitled:
             agenda_items.update_item(db.session, second, {"title": " "})
         assert untitled.value.field == "title"
+
+
+# --- pages --------------------------------------------------------------------------------------------------
+
+
+def meeting_url(chain: Chain) -> str:
+    return f"/agenda/{chain.final}/{BOARD_MEETING.isoformat()}"
+
+
+def test_the_dpo_adds_an_item_and_the_meeting_page_prints_it_as_the_minutes_do(
+    app: Flask, chain: Chain, login: Callable[..., FlaskClient]
+) -> None:
+    ids = before_the_board(app, chain)
+    dpo = login("dpo")
+    form = dpo.get(f"{meeting_url(chain)}/items/new").get_data(as_text=True)
+    for name, _country in SYSTEMS:
+        assert name in form  # every case before Direktionen may go on the item
+    response = post_form(
+        dpo,
+        f"{meeting_url(chain)}/items/new",
+        {
+            "title": "Afviste it-systemer",
+            "journal_number": JOURNAL_NUMBER,
+            "summary": "Tre systemer er afvist af Systemgodkendelsesgruppen.",
+            "recommendation": "Det indstilles, at sagen udsættes.",
+            "dpia_ids": [str(i) for i in ids],
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(meeting_url(chain))
+
+    html = login("reader").get(meeting_url(chain)).get_data(as_text=True)
+
+    (item,) = re.findall(r'<section class="minutes-item" data-testid="item".*?</section>', html, re.S)
+    assert "<h2>1. Afviste it-systemer</h2>" in item
+    for text in (JOURNAL_NUMBER, "Tre systemer er afvist", "Det indstilles, at sagen udsættes."):
+        assert text in item
+    names = re.findall(r'data-testid="item-case" data-system="([^"]+)"', item)
+    assert names == sorted(n for n, _ in SYSTEMS)
+    assert item.count('data-testid="earlier-decision"') == 6  # two earlier bodies per case
+    assert item.count('data-testid="system-residual" data-level="very_high"') == 3
+    assert 'data-testid="item-open"' in item
+    assert "/decision" not in item and "/edit" not in item  # a reader is offered nothing to change
+    assert cases(html) == {}  # no case is shown twice
+
+
+def test_an_item_form_refuses_a_case_from_elsewhere(
+    app: Flask, chain: Chain, login: Callable[..., FlaskClient]
+) -> None:
+    before_the_board(app, chain)
+    elsewhere = start(app, new_system(app, "Bogføring"))
+    submit_case(app, elsewhere, "low")
+    response = post_form(
+        login("dpo"), f"{meeting_url(chain)}/items/new", {"title": "X", "dpia_ids": [str(elsewhere)]}
+    )
+    assert response.status_code == 400
+    assert 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_a_steering_member_records_the_items_decision_and_the_minutes_show_it(
+    app: Flask, chain: Chain, login: Callable[..., FlaskClient]
+) -> None:
+    ids = before_the_board(app, chain)
+    item_id = board_item(app, chain, ids)
+    outsider = login("steering", approval_body_id=chain.second)
+    page = outsider.get(f"/agenda/items/{item_id}/decision").get_data(as_text=True)
+    assert 'data-testid="not-yours"' in page
+    refused = post_form(outsider, f"/agenda/items/{item_id}/decision", {"outcome": "postponed"})
+    assert refused.status_code == 400
+
+    member = login("steering", approval_body_id=chain.final)
+    assert 'name="outcome"' in member.get(f"/agenda/items/{item_id}/decision").get_data(as_text=True)
+    missing_date = post_form(member, f"/agenda/items/{item_id}/decision", {"outcome": "postponed"})
+    assert missing_date.status_code == 400
+    done = post_form(
+        member,
+        f"/agenda/items/{item_id}/decision",
+        {
+            "outcome": "postponed",
+            "next_meeting_on": POSTPONED_TO.isoformat(),
+            "rationale": POSTPONE["rationale"],
+        },
+    )
+    assert done.status_code == 302
+
+    html = member.get(meeting_url(chain)).get_data(as_text=True)
+    decision = html.split('data-testid="item-decision"')[1]
+    assert "badge-outcome-postponed" in decision and POSTPONE["rationale"] in decision
+    assert POSTPONED_TO.strftime("%Y") in decision
+    # The three cases are on the agenda of the meeting they were postponed to.
+    later = cases(member.get(f"/agenda/{chain.final}/{POSTPONED_TO.isoformat()}").get_data(as_text=True))
+    assert sorted(later) == sorted(n for n, _ in SYSTEMS)
