@@ -28,7 +28,7 @@ class AgendaItemForm(VersionedForm):
         description=_l("The journal number of the case, for example 85.15.02G01-11-26."),
     )
     summary = TextAreaField(
-        _l("Summary"), validators=[Optional(), Length(max=ITEM_TEXT_MAX["summary"])], render_kw={"rows": 6}
+        _l("Case presentation"), validators=[Optional(), Length(max=ITEM_TEXT_MAX["summary"])], render_kw={"rows": 6}
     )
     recommendation = TextAreaField(
         _l("Recommendation"),
@@ -67,7 +67,7 @@ class ItemDecisionForm(FlaskForm):
         description=_l("Required when approved with conditions."),
     )
     rationale = TextAreaField(
-        _l("Decision"),
+        _l("Decision text"),
         validators=[Optional(), Length(max=DECISION_TEXT_MAX["rationale"])],
         description=_l("The decision text as the minutes record it; the same for every case of the item."),
         render_kw={"rows": 5},
