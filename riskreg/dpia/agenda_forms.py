@@ -28,7 +28,9 @@ class AgendaItemForm(VersionedForm):
         description=_l("The journal number of the case, for example 85.15.02G01-11-26."),
     )
     summary = TextAreaField(
-        _l("Case presentation"), validators=[Optional(), Length(max=ITEM_TEXT_MAX["summary"])], render_kw={"rows": 6}
+        _l("Case presentation"),
+        validators=[Optional(), Length(max=ITEM_TEXT_MAX["summary"])],
+        render_kw={"rows": 6},
     )
     recommendation = TextAreaField(
         _l("Recommendation"),
