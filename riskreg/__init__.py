@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from riskreg.auth.views import bp as auth_bp
     from riskreg.bodies.views import bp as bodies_bp
     from riskreg.countries.views import bp as countries_bp
+    from riskreg.dpia.agenda_views import bp as agenda_bp
     from riskreg.dpia.decision_views import bp as decisions_bp
     from riskreg.dpia.measure_views import bp as measures_bp
     from riskreg.dpia.views import bp as dpia_bp
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         dpia_bp,
         measures_bp,
         decisions_bp,
+        agenda_bp,
         bodies_bp,
         history_bp,
         exports_bp,

@@ -13,7 +13,7 @@ from riskreg.countries.models import (
     JurisdictionExposure,
 )
 from riskreg.db import Base
-from riskreg.dpia.models import Decision, Dpia, Measure, Risk, SuggestionDismissal
+from riskreg.dpia.models import AgendaItem, Decision, Dpia, Measure, Risk, SuggestionDismissal
 from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.systems.models import Department, System, SystemDataCategory, SystemDataSubject, SystemLegalBasis
 from riskreg.transfers.models import AssessmentState, SystemAssessment
@@ -27,6 +27,7 @@ from riskreg.vendors.models import (
 )
 
 __all__ = [
+    "AgendaItem",
     "ApprovalBody",
     "AuditEntry",
     "AssessmentState",

@@ -11,11 +11,12 @@ from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.bodies.models import ApprovalBody
-from riskreg.dpia import minutes, services, workflow
+from riskreg.dpia import agenda_items, minutes, services, workflow
 from riskreg.dpia.decision_forms import DecisionForm
 from riskreg.dpia.models import Dpia
 from riskreg.dpia.precedents import precedents_for
 from riskreg.dpia.scoring import ReductionFlag
+from riskreg.dpia.system_risk import residuals
 from riskreg.enums import DpiaState
 from riskreg.errors import ConflictError, DomainError
 from riskreg.extensions import db
@@ -125,11 +126,24 @@ def agenda(body_id: int, meeting: str) -> str:
     if body is None or on is None:
         abort(404)
     items = services.agenda(session, body.id, on)
-    verdicts = minutes.transfer_verdicts(session, (i.dpia.system_id for i in items))
+    entries = agenda_items.entries(agenda_items.items_of(session, body.id, on))
+    # A case on an item is shown under it; the rest as before, numbered after the items.
+    on_items = [c.dpia for e in entries for c in e.cases]
+    loose = [i for i in items if i.dpia.id not in {d.id for d in on_items}]
+    cases = [*on_items, *(i.dpia for i in loose)]
+    verdicts = minutes.transfer_verdicts(session, (d.system_id for d in cases))
     return render_template(
         "dpia/agenda.html",
         body=body,
         on=on,
-        items=[(item, verdicts.get(item.dpia.system_id), _case_context(item.dpia)) for item in items],
+        entries=entries,
+        numbered=max((e.item.position for e in entries), default=0),
+        items=[(item, verdicts.get(item.dpia.system_id), _case_context(item.dpia)) for item in loose],
+        verdicts=verdicts,
+        context=_case_context,
+        system_residuals=residuals(
+            session, [d.system_id for d in cases], versions={d.system_id: d for d in cases}
+        ),
+        lang=current_language(),
         dpia_tab=_dpia_tab,
     )

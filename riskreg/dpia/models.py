@@ -208,3 +208,37 @@ class Decision(Timestamped, Base):
 
     def __str__(self) -> str:
         return f"{self.body.name if self.body else ''} {self.meeting_on}".strip()
+
+
+#: The cases an agenda item carries. A link table, not an ``agenda_item_id`` on the DPIA: the same DPIA
+#: version is on one item at each body it goes before (and again when a body postpones it to a later meeting).
+agenda_item_case = Table(
+    "agenda_item_case",
+    Base.metadata,
+    Column("agenda_item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("dpia_id", ForeignKey("dpia.id"), primary_key=True, index=True),
+)
+
+
+class AgendaItem(Timestamped, Base):
+    """An item (*dagsordenspunkt*) on a body's meeting: one journal number, one decision for all its cases."""
+
+    __tablename__ = "agenda_item"
+
+    id: Mapped[intpk]
+    body_id: Mapped[int] = mapped_column(ForeignKey("approval_body.id"), index=True)
+    meeting_on: Mapped[dt.date] = mapped_column(index=True)
+    position: Mapped[int] = mapped_column(default=1)  # its number on the agenda
+    title: Mapped[str] = mapped_column(String(300))
+    journal_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    summary: Mapped[text]  # *sagsfremstilling*
+    recommendation: Mapped[text]  # *indstilling*
+
+    body: Mapped[ApprovalBody] = relationship()
+    cases: Mapped[list[Dpia]] = relationship(secondary=agenda_item_case, order_by=Dpia.id)
+
+    # Cases put on or taken off show in the item's history by their DPIA id.
+    __audit_collections__ = {"cases": "id"}
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"

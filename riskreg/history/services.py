@@ -58,6 +58,7 @@ ENTITY_TYPES: dict[str, Any] = {
     "dpia_risk": _l("Risk"),
     "measure": _l("Measure"),
     "decision": _l("Decision"),
+    "agenda_item": _l("Agenda item"),
     "dpia_suggestion_dismissal": _l("Dismissed suggestion"),
 }
 

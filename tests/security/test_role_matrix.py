@@ -88,6 +88,10 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "decisions.new": DECIDERS,
     "decisions.agendas": ALL,
     "decisions.agenda": ALL,
+    # The DPO's secretariat prepares the agenda; deciders record an item's decision (own body: tests/dpia).
+    "agenda.item_new": DPIA_EDITORS,
+    "agenda.item_edit": DPIA_EDITORS,
+    "agenda.item_decision": DECIDERS,
     "imports.index": ALL,
     "imports.register_upload": EDITORS,
     "imports.register_mapping": EDITORS,
@@ -118,7 +122,7 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
     """One record of each kind, so that every route has something to show."""
     from riskreg.bodies.models import ApprovalBody
     from riskreg.countries.models import CountryList
-    from riskreg.dpia.models import Dpia, Measure, Risk, SuggestionDismissal
+    from riskreg.dpia.models import AgendaItem, Dpia, Measure, Risk, SuggestionDismissal
     from riskreg.enums import (
         AuditStatementType,
         DpfStatus,
@@ -162,7 +166,8 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
         review = DpfReview(
             batch=batch, row_number=2, listed_name="Matrix", listed_status=DpfStatus.ACTIVE, score=90.0
         )
-        db.session.add_all([dpia, dismissal, batch, review])
+        item = AgendaItem(body=body, meeting_on=dt.date(2026, 6, 10), position=1, title="Matrix item")
+        db.session.add_all([dpia, dismissal, batch, review, item])
         db.session.commit()
         official = db.session.query(CountryList).first()
         assert official is not None
@@ -181,6 +186,7 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
             "risk_id": risk.id,
             "measure_id": measure.id,
             "dismissal_id": dismissal.id,
+            "item_id": item.id,
             "meeting": "2026-06-10",
             "list_id": official.id,
             "scenario_id": scenario.id,
