@@ -238,6 +238,8 @@ class DecisionOutcome(StrEnum):
     REJECTED = "rejected"
     POSTPONED = "postponed"
     ESCALATED = "escalated"
+    #: The requester dropped a rejected case before a later body decided it (recorded by the DPO or owner).
+    WITHDRAWN = "withdrawn"
 
 
 class ImportKind(StrEnum):

@@ -195,6 +195,7 @@ MSGIDS: dict[type[StrEnum], dict[str, str]] = {
         "rejected": N_("Rejected"),
         "postponed": N_("Postponed"),
         "escalated": N_("Escalated"),
+        "withdrawn": N_("Withdrawn"),
     },
     ImportKind: {
         "dpf": N_("DPF list"),

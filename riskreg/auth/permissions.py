@@ -15,6 +15,10 @@ class Permission(StrEnum):
     EDIT_REGISTER = "edit_register"
     EDIT_DPIA = "edit_dpia"
     RECORD_DECISION = "record_decision"
+    #: Correct a decision recorded by mistake (DPO, admin).
+    CORRECT_DECISION = "correct_decision"
+    #: Withdraw a rejected case for the requester (DPO, admin, the system owner's side: security).
+    WITHDRAW_CASE = "withdraw_case"
     MANAGE_COUNTRY_LISTS = "manage_country_lists"
     #: Create the "what if" country lists beside the official one (DESIGN §1: dpo).
     MANAGE_SCENARIOS = "manage_scenarios"
@@ -26,10 +30,11 @@ class Permission(StrEnum):
 
 
 _READ = {Permission.AUTHENTICATED, Permission.READ, Permission.EXPORT}
-_SECURITY = _READ | {Permission.EDIT_REGISTER}
+_SECURITY = _READ | {Permission.EDIT_REGISTER, Permission.WITHDRAW_CASE}
 _DPO = _SECURITY | {
     Permission.EDIT_DPIA,
     Permission.RECORD_DECISION,
+    Permission.CORRECT_DECISION,
     Permission.VIEW_GLOBAL_HISTORY,
     Permission.MANAGE_SCENARIOS,
 }

@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.bodies.models import ApprovalBody
-from riskreg.dpia import agenda_items, minutes, services, workflow
-from riskreg.dpia.decision_forms import DecisionForm
-from riskreg.dpia.models import Dpia
+from riskreg.dpia import agenda_items, minutes, services, system_risk, workflow
+from riskreg.dpia.decision_forms import CorrectionForm, DecisionForm, WithdrawalForm
+from riskreg.dpia.models import Decision, Dpia
 from riskreg.dpia.precedents import precedents_for
 from riskreg.dpia.scoring import ReductionFlag
 from riskreg.dpia.system_risk import residuals
@@ -35,6 +35,12 @@ def _dpia_tab(system_id: int) -> str:
     return url_for("dpia.view", system_id=system_id)
 
 
+def _offer_alternatives(form: DecisionForm, dpia: Dpia) -> None:
+    form.alternative_system_id.choices = select_choices(
+        [("", _("— none —")), *services.alternative_systems(db.session(), dpia)]
+    )
+
+
 def _case_context(dpia: Dpia) -> dict[str, Any]:
     """What the decision page and the agenda show about a case besides the DPIA itself."""
     return {
@@ -54,10 +60,12 @@ def new(dpia_id: int) -> Response | tuple[str, int]:
     # A steering member outside every body may read the case but decides for none (the page says so).
     bodies = services.bodies_user_may_decide_for(session, user)
     lang = current_language()
-    case = services.case_of(session, dpia)
+    residual = system_risk.residual_of(session, dpia.system_id, dpia)
+    case = services.case_of(session, dpia, lang, residual=residual)
     in_review = dpia.state == DpiaState.IN_REVIEW
     form = DecisionForm()
     form.body_id.choices = select_choices((b.id, b.name) for b in bodies)
+    _offer_alternatives(form, dpia)
     own_ids = {b.id for b in bodies}
     if request.method == "GET":
         form.body_id.data = str(dpia.body_id if dpia.body_id in own_ids or not bodies else bodies[0].id)
@@ -101,11 +109,113 @@ def new(dpia_id: int) -> Response | tuple[str, int]:
             before=before,
             may_decide_now=in_review and dpia.body_id in own_ids,
             allowed=workflow.allowed(case, before.id) if before else [],
+            case=case,
+            residual=residual,
+            lang=lang,
+            may_withdraw=services.may_withdraw(session, dpia),
             verdict=minutes.transfer_verdicts(session, [dpia.system_id]).get(dpia.system_id),
             precedents=precedents_for(session, dpia.system_id),
             conflict=conflict,
             dpia_tab=_dpia_tab(dpia.system_id),
             **_case_context(dpia),
+        ),
+        status,
+    )
+
+
+@bp.route("/decision/<int:decision_id>/correct", methods=["GET", "POST"])
+@requires(Permission.CORRECT_DECISION)
+def correct(decision_id: int) -> Response | tuple[str, int]:
+    """Correct a decision recorded by mistake: a new entry names it; the original stays, struck through."""
+    session = db.session()
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        abort(404)
+    dpia = decision.dpia
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    lang = current_language()
+    form = CorrectionForm()
+    form.body_id.choices = select_choices((b.id, b.name) for b in services.chain_bodies(session))
+    _offer_alternatives(form, dpia)
+    if request.method == "GET":
+        form.body_id.data = str(decision.body_id)
+        form.meeting_on.data = decision.meeting_on
+        form.case_number.data = decision.case_number
+        form.version.data = str(dpia.version)
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            try:
+                loaded = form.version.data or ""
+                check_version(session, dpia, loaded if loaded.isdigit() else None)
+                correction = services.correct_decision(session, decision, form.values(), user, lang)
+            except ConflictError as exc:
+                conflict, status = exc.message, 409
+                form.version.data = str(dpia.version)
+            except DomainError as exc:
+                show_error(form, exc, fields=ERROR_FIELDS)
+            else:
+                flash(
+                    _(
+                        "Decision corrected: %(body)s, %(outcome)s.",
+                        body=correction.body.name,
+                        outcome=label(correction.outcome).lower(),
+                    ),
+                    "success",
+                )
+                return redirect(_dpia_tab(dpia.system_id))
+    return (
+        render_template(
+            "dpia/correct.html",
+            decision=decision,
+            dpia=dpia,
+            system=dpia.system,
+            form=form,
+            conflict=conflict,
+            dpia_tab=_dpia_tab(dpia.system_id),
+        ),
+        status,
+    )
+
+
+@bp.route("/dpia/<int:dpia_id>/withdraw", methods=["GET", "POST"])
+@requires(Permission.WITHDRAW_CASE)
+def withdraw(dpia_id: int) -> Response | tuple[str, int]:
+    """The requester drops a rejected case before a later body decides it."""
+    session = db.session()
+    dpia = session.get(Dpia, dpia_id)
+    if dpia is None:
+        abort(404)
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    form = WithdrawalForm()
+    if request.method == "GET":
+        form.version.data = str(dpia.version)
+    status, conflict = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            try:
+                loaded = form.version.data or ""
+                check_version(session, dpia, loaded if loaded.isdigit() else None)
+                services.withdraw_case(session, dpia, form.values(), user, current_language())
+            except ConflictError as exc:
+                conflict, status = exc.message, 409
+                form.version.data = str(dpia.version)
+            except DomainError as exc:
+                show_error(form, exc)
+            else:
+                flash(_("The case has been withdrawn; the system is rejected."), "success")
+                return redirect(_dpia_tab(dpia.system_id))
+    return (
+        render_template(
+            "dpia/withdraw.html",
+            dpia=dpia,
+            system=dpia.system,
+            form=form,
+            may_withdraw=services.may_withdraw(session, dpia),
+            conflict=conflict,
+            dpia_tab=_dpia_tab(dpia.system_id),
         ),
         status,
     )

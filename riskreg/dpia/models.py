@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from riskreg.auth.models import User
 from riskreg.bodies.models import ApprovalBody
 from riskreg.db import Base, Timestamped, enum_type, intpk, text, utcnow
 from riskreg.dpia import scoring
@@ -198,13 +199,31 @@ class Decision(Timestamped, Base):
     # The residual level when the decision was made (the DPIA may get new versions later).
     residual_level: Mapped[RiskLevel] = mapped_column(enum_type(RiskLevel))
     rationale: Mapped[text]
-    alternative: Mapped[text]  # an alternative system offered
+    alternative: Mapped[text]  # an alternative system offered, as the minutes word it
+    # The alternative when it is a system in the register (Adobe Creative Cloud for CapCut Pro).
+    alternative_system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"))
     # Postponed: the meeting it is postponed to; escalated: the next body's meeting, if known.
     next_meeting_on: Mapped[dt.date | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The decision closed the case (approved, rejected at the last body, withdrawn); a rejection before the
+    # last body sends it on. Stored, because decisions recorded under the old rules keep their meaning.
+    closes_case: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # A correction names the decision recorded by mistake that it replaces; that one stays, struck through.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), unique=True)
+    correction_reason: Mapped[text]
 
     dpia: Mapped[Dpia] = relationship(back_populates="decisions")
     body: Mapped[ApprovalBody] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+    alternative_system: Mapped[System | None] = relationship(foreign_keys=[alternative_system_id])
+    corrects: Mapped[Decision | None] = relationship(
+        remote_side="Decision.id", back_populates="corrected_by", foreign_keys=[corrects_id]
+    )
+    corrected_by: Mapped[Decision | None] = relationship(back_populates="corrects", uselist=False)
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.corrected_by is not None
 
     def __str__(self) -> str:
         return f"{self.body.name if self.body else ''} {self.meeting_on}".strip()

@@ -146,6 +146,10 @@ FIELD_LABELS: dict[str, Any] = {
     "alternative": _l("Alternative offered"),
     "next_meeting_on": _l("Next meeting"),
     "recorded_by_id": _l("Recorded by"),
+    "corrects_id": _l("Corrects decision"),
+    "correction_reason": _l("Reason for the correction"),
+    "alternative_system_id": _l("Alternative system in the register"),
+    "closes_case": _l("Closes the case"),
     "dpia_id": _l("DPIA"),
     "reason": _l("Reason"),
 }

@@ -100,7 +100,9 @@ def test_front_page_lists_systems_in_use_whose_transfers_are_not_acceptable(
     submit_case(app, rejected, "very_high", meeting_on=TODAY - dt.timedelta(days=3))
     dpo = login("dpo")
     past = (TODAY - dt.timedelta(days=3)).isoformat()
-    assert decide(dpo, rejected, body_id=chain.first, outcome="rejected", meeting_on=past).status_code == 302
+    # A rejection is final only at the last body: before it, the case goes on (issue 14 §2).
+    for body in (chain.first, chain.second, chain.final):
+        assert decide(dpo, rejected, body_id=body, outcome="rejected", meeting_on=past).status_code == 302
 
     html = login("reader").get("/").get_data(as_text=True)
 

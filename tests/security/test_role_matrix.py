@@ -86,6 +86,9 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "measures.archive": DPIA_EDITORS,
     # Steering members may open the page; the workflow limits them to their own body (tests/dpia).
     "decisions.new": DECIDERS,
+    # Corrections: the DPO or admin (issue 14 §2); withdrawals: the DPO, admin and the owner side (security).
+    "decisions.correct": frozenset({Role.ADMIN, Role.DPO}),
+    "decisions.withdraw": frozenset({Role.ADMIN, Role.DPO, Role.SECURITY}),
     "decisions.agendas": ALL,
     "decisions.agenda": ALL,
     # The DPO's secretariat prepares the agenda; deciders record an item's decision (own body: tests/dpia).
@@ -122,9 +125,10 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
     """One record of each kind, so that every route has something to show."""
     from riskreg.bodies.models import ApprovalBody
     from riskreg.countries.models import CountryList
-    from riskreg.dpia.models import AgendaItem, Dpia, Measure, Risk, SuggestionDismissal
+    from riskreg.dpia.models import AgendaItem, Decision, Dpia, Measure, Risk, SuggestionDismissal
     from riskreg.enums import (
         AuditStatementType,
+        DecisionOutcome,
         DpfStatus,
         ImportKind,
         LocationKind,
@@ -167,7 +171,14 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
             batch=batch, row_number=2, listed_name="Matrix", listed_status=DpfStatus.ACTIVE, score=90.0
         )
         item = AgendaItem(body=body, meeting_on=dt.date(2026, 6, 10), position=1, title="Matrix item")
-        db.session.add_all([dpia, dismissal, batch, review, item])
+        decision = Decision(
+            dpia=dpia,
+            body=body,
+            meeting_on=dt.date(2026, 6, 10),
+            outcome=DecisionOutcome.REJECTED,
+            residual_level=RiskLevel.MEDIUM,
+        )
+        db.session.add_all([dpia, dismissal, batch, review, item, decision])
         db.session.commit()
         official = db.session.query(CountryList).first()
         assert official is not None
@@ -181,6 +192,7 @@ def ids(app: Flask, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def
             "supervision_id": supervision.id,
             "body_id": body.id,
             "dpia_id": dpia.id,
+            "decision_id": decision.id,
             "batch_id": batch.id,
             "review_id": review.id,
             "risk_id": risk.id,
