@@ -1,19 +1,26 @@
-"""The three seed DPIAs of DESIGN §2, built through the DPIA services as the DPO builds them on the pages.
+"""The seed DPIAs of docs/domain.md §2, built through the DPIA services as the DPO builds them on the pages.
 
 Each case starts from the register (the prefilled description, the screening criteria the facts show, the
-suggested risks), adds what the DPO wrote, is submitted to the first body and decided body by body on the
-municipality's meeting dates in June 2026. The system's status comes from the last decision.
+suggested risks), adds what the DPO wrote, is submitted to the first body and decided body by body as the
+municipality's minutes record it:
 
-Idempotent: a system that already has a DPIA (from an earlier run, or one a user started) is left alone.
+- Systemgodkendelsesgruppen rejected all three systems. The minutes do not give the date: **assumed 23 April
+  2026** (it must be before 7 May). Its statement on Canva said Styregruppen would re-evaluate it on
+  17 December (``CANVA_REEVALUATION``, without a year, as the minutes say it).
+- Styregruppen for IT-sikkerhed upheld the three rejections on 7 May 2026 and did not accept the residual
+  risk.
+- Direktionen took the three systems as one agenda item, "Afviste it-systemer" (85.15.02G01-11-26), on 3 June
+  2026 and postponed it to its meeting of 17 June 2026. The outcome of that meeting is not known, so today the
+  three systems are *postponed* before Direktionen.
 
-TikTok, the system rejected earlier for the same reason as CapCut Pro, gets a DPIA and decisions too, so that
-CapCut Pro shows it as a precedent. The minutes give neither its dates nor its bodies; assumed here: before
-Systemgodkendelsesgruppen on 13 February 2025 and Styregruppen for IT-sikkerhed on 27 February 2025, both
-passing it on because its residual risk (very high) is above their ceilings, and rejected by Direktionen on
-12 March 2025 because the owner is subject to Chinese security legislation.
+TikTok, rejected earlier for the same reason as CapCut Pro, gets a DPIA and decisions too, so that CapCut Pro
+shows it as a precedent. The minutes give neither its dates nor its bodies' words: **assumed** rejected by
+Systemgodkendelsesgruppen on 13 February 2025, upheld by Styregruppen for IT-sikkerhed on 27 February 2025,
+and rejected by Direktionen, finally, on 12 March 2025, because the owner is subject to Chinese security
+legislation.
 
-Canva's first-body statement that Styregruppen for IT-sikkerhed would re-evaluate it on 17 December is a note
-in its DPIA's proposal, without a year, as the minutes say it (``CANVA_REEVALUATION``).
+Idempotent: a system that already has a DPIA (from an earlier run, or one a user started) is left alone, and
+Direktionen's item is made only for the cases built in the same run.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from riskreg.auth.models import User
 from riskreg.auth.passwords import generate_password
 from riskreg.auth.services import create_user, find_user
 from riskreg.bodies.models import ApprovalBody
-from riskreg.dpia import services
+from riskreg.dpia import agenda_items, services
 from riskreg.dpia.models import Dpia, Measure
 from riskreg.enums import DecisionOutcome, ListedProcessing, Role, Wp248Criterion
 from riskreg.systems.models import System
@@ -42,13 +49,26 @@ DPO_EMAIL = "databeskyttelse@kommune.example.dk"
 DPO_NAME = "Databeskyttelsesrådgiver (demo)"
 
 SGG, STY, DIR = "Systemgodkendelsesgruppen", "Styregruppen for IT-sikkerhed", "Direktionen"
-#: The meetings of June 2026 at which the cases were decided.
-SGG_4_JUNE, STY_11_JUNE, SGG_18_JUNE, DIR_23_JUNE = (
-    dt.date(2026, 6, 4),
-    dt.date(2026, 6, 11),
-    dt.date(2026, 6, 18),
-    dt.date(2026, 6, 23),
+#: The meetings at which the three cases were decided (SGG_23_APRIL is assumed: see the module's docstring).
+SGG_23_APRIL, STY_7_MAY, DIR_3_JUNE, DIR_17_JUNE = (
+    dt.date(2026, 4, 23),
+    dt.date(2026, 5, 7),
+    dt.date(2026, 6, 3),
+    dt.date(2026, 6, 17),
 )
+#: Direktionen's agenda item that carried the three systems, as its minutes name it.
+DIR_ITEM = {
+    "title": "Afviste it-systemer",
+    "journal_number": "85.15.02G01-11-26",
+    "summary": (
+        "Systemgodkendelsesgruppen har afvist CapCut Pro, Canva via SkoleTube og AI-tekstassistenten i "
+        "Momentum. Styregruppen for IT-sikkerhed har den 7. maj 2026 fastholdt afvisningerne og ikke "
+        "accepteret restrisikoen. En afvisning i et organ, der ikke er det sidste, går automatisk videre til "
+        "næste organ."
+    ),
+    "recommendation": "Det indstilles, at Direktionen fastholder afvisningen af de tre systemer.",
+}
+DIR_ITEM_DECISION = "Direktionen udsatte punktet til mødet den 17. juni 2026."
 
 CAPCUT, CANVA, MOMENTUM_AI = "CapCut Pro", "Canva via SkoleTube", "Momentum – AI-tekstassistent"
 TIKTOK = "TikTok"
@@ -74,6 +94,7 @@ class DecisionSpec:
     rationale: str
     next_meeting_on: dt.date | None = None
     alternative: str = ""
+    alternative_system: str = ""  # the name of the alternative's system in the register, if it has one
 
 
 @dataclass(frozen=True)
@@ -250,30 +271,21 @@ MOMENTUM = CaseSpec(
     decisions=(
         DecisionSpec(
             SGG,
-            DecisionOutcome.ESCALATED,
-            SGG_4_JUNE,
-            "Restrisikoen er meget høj og ligger over gruppens mandat (middel). Sagen sendes videre til "
-            "Styregruppen for IT-sikkerhed.",
-            next_meeting_on=STY_11_JUNE,
+            DecisionOutcome.REJECTED,
+            SGG_23_APRIL,
+            "Afvist. Restrisikoen ved Microsoft (USA) som underdatabehandler er meget høj: Data Privacy "
+            "Framework kan blive underkendt, amerikanske myndigheder kan kræve data udleveret, support kan "
+            "få adgang til data fra tredjelande, og Microsofts vilkår er uigennemsigtige, som tyske "
+            "tilsynsmyndigheder har kritiseret.",
+            next_meeting_on=STY_7_MAY,
         ),
         DecisionSpec(
             STY,
-            DecisionOutcome.ESCALATED,
-            STY_11_JUNE,
-            "Styregruppen kan acceptere høj, men ikke meget høj restrisiko. Sagen forelægges Direktionen "
-            "med styregruppens anbefaling om ikke at acceptere restrisikoen ved Microsoft som "
-            "underdatabehandler.",
-            next_meeting_on=DIR_23_JUNE,
-        ),
-        DecisionSpec(
-            DIR,
             DecisionOutcome.REJECTED,
-            DIR_23_JUNE,
-            "Direktionen accepterer ikke restrisikoen. AI-tekstassistenten tages ikke i brug, så længe "
-            "Microsoft (USA) er underdatabehandler: Data Privacy Framework kan blive underkendt, amerikanske "
-            "myndigheder kan kræve data udleveret, support kan få adgang til data fra tredjelande, og "
-            "Microsofts vilkår er uigennemsigtige, som tyske tilsynsmyndigheder har kritiseret. Sagen kan "
-            "genoptages, hvis leverandøren tilbyder en løsning uden amerikansk underdatabehandler.",
+            STY_7_MAY,
+            "Styregruppen fastholder afvisningen og accepterer ikke restrisikoen ved Microsoft som "
+            "underdatabehandler.",
+            next_meeting_on=DIR_3_JUNE,
         ),
     ),
 )
@@ -350,11 +362,23 @@ CAPCUT_CASE = CaseSpec(
         DecisionSpec(
             SGG,
             DecisionOutcome.REJECTED,
-            SGG_4_JUNE,
+            SGG_23_APRIL,
             "Afvist, fordi ejeren ByteDance Ltd. er underlagt kinesisk sikkerhedslovgivning (National "
             "Intelligence Law art. 7). Det er ejerens jurisdiktion, ikke hvor data opbevares, der er "
             "afgørende – samme begrundelse som ved afvisningen af TikTok.",
+            next_meeting_on=STY_7_MAY,
             alternative="Adobe Creative Cloud",
+            alternative_system="Adobe Creative Cloud",
+        ),
+        DecisionSpec(
+            STY,
+            DecisionOutcome.REJECTED,
+            STY_7_MAY,
+            "Styregruppen fastholder afvisningen: ejeren er underlagt kinesisk sikkerhedslovgivning. "
+            "Restrisikoen accepteres ikke.",
+            next_meeting_on=DIR_3_JUNE,
+            alternative="Adobe Creative Cloud",
+            alternative_system="Adobe Creative Cloud",
         ),
     ),
 )
@@ -388,10 +412,7 @@ CANVA_CASE = CaseSpec(
             "fritekst er en regel om ikke at indtaste personoplysninger. Den hviler på, at børn husker "
             "reglen, og er ikke tilstrækkelig; leverandørens egen risikoanalyse ser bort fra brugerfejl."
         ),
-        "proposal": (
-            "Afvises. Canva Teams til medarbejdere (uden elever) tilbydes som alternativ. "
-            + CANVA_REEVALUATION
-        ),
+        "proposal": "Afvises. Canva Teams til medarbejdere (uden elever) tilbydes som alternativ.",
     },
     risks=(
         RiskSpec(
@@ -435,21 +456,25 @@ CANVA_CASE = CaseSpec(
     decisions=(
         DecisionSpec(
             SGG,
-            DecisionOutcome.POSTPONED,
-            SGG_4_JUNE,
-            "Udsat: SkoleTube skal bekræfte sletning hos underdatabehandlerne og sende Canvas risikoanalyse.",
-            next_meeting_on=SGG_18_JUNE,
-        ),
-        DecisionSpec(
-            SGG,
             DecisionOutcome.REJECTED,
-            SGG_18_JUNE,
+            SGG_23_APRIL,
             "Afvist: underdatabehandlere i Australien og Filippinerne uden tilstrækkelighedsafgørelse, "
             "amerikanske underdatabehandlere uden for Data Privacy Framework, og sletning kunne ikke "
             "bekræftes. Den eneste foranstaltning er, at brugerne skal huske ikke at indtaste "
             "personoplysninger; den menneskelige faktor gør den utilstrækkelig, og leverandørens egen "
-            "risikoanalyse ser bort fra brugerfejl.",
+            "risikoanalyse ser bort fra brugerfejl. " + CANVA_REEVALUATION,
+            next_meeting_on=STY_7_MAY,
             alternative="Canva Teams til medarbejdere (ingen elever)",
+            alternative_system="Canva Teams (medarbejdere)",
+        ),
+        DecisionSpec(
+            STY,
+            DecisionOutcome.REJECTED,
+            STY_7_MAY,
+            "Styregruppen fastholder afvisningen og accepterer ikke restrisikoen.",
+            next_meeting_on=DIR_3_JUNE,
+            alternative="Canva Teams til medarbejdere (ingen elever)",
+            alternative_system="Canva Teams (medarbejdere)",
         ),
     ),
 )
@@ -482,20 +507,12 @@ TIKTOK_CASE = CaseSpec(
         ),
     ),
     decisions=(
-        DecisionSpec(
-            SGG,
-            DecisionOutcome.ESCALATED,
-            TIKTOK_SGG,
-            "Restrisikoen er meget høj og ligger over gruppens mandat. Sagen sendes videre til Styregruppen "
-            "for IT-sikkerhed.",
-            next_meeting_on=TIKTOK_STY,
-        ),
+        DecisionSpec(SGG, DecisionOutcome.REJECTED, TIKTOK_SGG, TIKTOK_REJECTION, next_meeting_on=TIKTOK_STY),
         DecisionSpec(
             STY,
-            DecisionOutcome.ESCALATED,
+            DecisionOutcome.REJECTED,
             TIKTOK_STY,
-            "Restrisikoen er meget høj. Sagen forelægges Direktionen med styregruppens anbefaling om "
-            "afvisning.",
+            "Styregruppen fastholder afvisningen og accepterer ikke restrisikoen.",
             next_meeting_on=TIKTOK_DIR,
         ),
         DecisionSpec(DIR, DecisionOutcome.REJECTED, TIKTOK_DIR, TIKTOK_REJECTION),
@@ -536,9 +553,16 @@ def load_dpias(session: Session) -> tuple[Counter[str], list[str]]:
     if new:
         added["user"] += 1
     measures = {m.key: m for m in session.scalars(select(Measure).where(Measure.key.is_not(None)))}
+    built = []
     for case, system in todo:
-        added += _build(session, case, system, dpo, measures, bodies)
-        notes.append(f"DPIA {system.name} ({system.status.value})")
+        counts, dpia = _build(session, case, system, dpo, measures, bodies)
+        added += counts
+        built.append(dpia)
+    decided = _direktionen_item(session, built, dpo, bodies)
+    if decided:
+        added += Counter({"agenda_item": 1, "decision": decided})
+    for dpia in built:
+        notes.append(f"DPIA {dpia.system.name} ({dpia.system.status.value})")
     return added, notes
 
 
@@ -549,7 +573,7 @@ def _build(
     dpo: User,
     measures: dict[str | None, Measure],
     bodies: dict[str, int],
-) -> Counter[str]:
+) -> tuple[Counter[str], Dpia]:
     dpia = services.start_dpia(session, system, LANG)
     description = "\n\n".join(t for t in (dpia.description, case.description_addendum) if t)
     services.save_sections(
@@ -595,13 +619,14 @@ def _build(
                 "case_number": system.journal_number,
                 "rationale": decision.rationale,
                 "alternative": decision.alternative,
+                "alternative_system_id": _system_id(session, decision.alternative_system),
                 "next_meeting_on": decision.next_meeting_on,
                 "residual_accepted": False,
             },
             dpo,
             LANG,
         )
-    return Counter(
+    counts = Counter(
         {
             "dpia": 1,
             "dpia_risk": risks,
@@ -609,6 +634,38 @@ def _build(
             "decision": len(case.decisions),
         }
     )
+    return counts, dpia
+
+
+def _system_id(session: Session, name: str) -> int | None:
+    if not name:
+        return None
+    return session.scalar(select(System.id).where(System.name == name))
+
+
+def _direktionen_item(session: Session, built: list[Dpia], dpo: User, bodies: dict[str, int]) -> int:
+    """Direktionen's item of 3 June 2026 with the cases built now, postponed to 17 June in one decision."""
+    cases = [d for d in built if d.body_id == bodies[DIR] and d.meeting_on == DIR_3_JUNE]
+    if not cases:
+        return 0
+    body = session.get(ApprovalBody, bodies[DIR])
+    assert body is not None
+    item = agenda_items.create_item(
+        session, body, DIR_3_JUNE, {**DIR_ITEM, "dpia_ids": [d.id for d in cases]}
+    )
+    decisions = agenda_items.record_item_decision(
+        session,
+        item,
+        {
+            "outcome": DecisionOutcome.POSTPONED.value,
+            "rationale": DIR_ITEM_DECISION,
+            "next_meeting_on": DIR_17_JUNE,
+            "residual_accepted": False,
+        },
+        dpo,
+        LANG,
+    )
+    return len(decisions)
 
 
 def _pending(session: Session, dpia: Dpia, kind: str) -> list[str]:

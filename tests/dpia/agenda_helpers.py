@@ -9,8 +9,8 @@ from flask import Flask
 
 from riskreg.enums import DecisionOutcome, RiskLevel, Role
 from riskreg.extensions import db
-from tests.dpia.conftest import Chain
 from tests.dpia.decision_helpers import new_system, start, submit_case
+from tests.factories import Chain
 
 #: Not in the minutes (assumed): Systemgodkendelsesgruppen's meeting before Styregruppen's.
 FIRST_MEETING = dt.date(2026, 4, 16)

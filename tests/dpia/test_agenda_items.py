@@ -26,9 +26,9 @@ from tests.dpia.agenda_helpers import (
     before_the_board,
     board_item,
 )
-from tests.dpia.conftest import Chain
 from tests.dpia.decision_helpers import MEETING, new_system, start, submit_case
 from tests.dpia.test_agenda import cases
+from tests.factories import Chain
 
 POSTPONE = {
     "outcome": "postponed",

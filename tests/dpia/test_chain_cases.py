@@ -19,7 +19,7 @@ from riskreg.extensions import db
 from riskreg.subprocessors.services import create_sub_processor
 from riskreg.systems.services import create_system
 from riskreg.vendors.services import create_vendor
-from tests.dpia.conftest import Chain
+from tests.factories import Chain
 
 MAY_7, JUNE_3 = dt.date(2026, 5, 7), dt.date(2026, 6, 3)
 APRIL = dt.date(2026, 4, 20)

@@ -23,7 +23,7 @@ from riskreg.enums import DecisionOutcome, LocationKind, Role, SystemStatus
 from riskreg.extensions import db
 from riskreg.systems.models import System
 from tests.conftest import PASSWORD, post_form
-from tests.dpia.conftest import Chain
+from tests.factories import Chain
 
 REASON = "Ejeren er underlagt kinesisk sikkerhedslovgivning."
 
