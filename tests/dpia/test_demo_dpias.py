@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +15,7 @@ from riskreg.auth.models import User
 from riskreg.bodies.models import ApprovalBody
 from riskreg.demo.dpias import CANVA, CAPCUT, DPO_EMAIL, MOMENTUM_AI, dpia_of
 from riskreg.dpia import services
-from riskreg.dpia.models import Dpia
+from riskreg.dpia.models import AgendaItem, Dpia
 from riskreg.dpia.scoring import ReductionFlag
 from riskreg.enums import DecisionOutcome, DpiaState, MeasureKind, RiskLevel, Role, SystemStatus
 from riskreg.extensions import db
@@ -39,9 +40,47 @@ def body_names(session: Session) -> list[str]:
     return list(session.scalars(select(ApprovalBody.name).order_by(ApprovalBody.position)))
 
 
+#: The minutes' dates (the first body's is assumed: see riskreg/demo/dpias.py).
+SGG_ON, STY_ON, DIR_ON, DIR_NEXT = (
+    dt.date(2026, 4, 23),
+    dt.date(2026, 5, 7),
+    dt.date(2026, 6, 3),
+    dt.date(2026, 6, 17),
+)
+
+
+def assert_decided_as_in_the_minutes(session: Session, dpia: Dpia) -> None:
+    """Rejected at Systemgodkendelsesgruppen and Styregruppen, postponed by Direktionen to 17 June 2026 in its
+    item "Afviste it-systemer" (85.15.02G01-11-26); no body accepted the residual risk."""
+    assert [(d.body.name, d.outcome, d.meeting_on) for d in dpia.decisions] == list(
+        zip(
+            body_names(session),
+            [DecisionOutcome.REJECTED, DecisionOutcome.REJECTED, DecisionOutcome.POSTPONED],
+            [SGG_ON, STY_ON, DIR_ON],
+            strict=True,
+        )
+    )
+    assert not any(d.residual_accepted for d in dpia.decisions)
+    assert [d.next_meeting_on for d in dpia.decisions] == [STY_ON, DIR_ON, DIR_NEXT]
+    assert dpia.decisions[-1].case_number == "85.15.02G01-11-26"
+    assert (dpia.state, dpia.body.name, dpia.meeting_on) == (DpiaState.IN_REVIEW, "Direktionen", DIR_NEXT)
+    assert dpia.system.status == SystemStatus.POSTPONED
+
+
+def test_direktionen_took_the_three_systems_as_one_item(session: Session) -> None:
+    (item,) = session.scalars(select(AgendaItem)).all()
+    assert (item.body.name, item.meeting_on, item.title, item.journal_number) == (
+        "Direktionen",
+        DIR_ON,
+        "Afviste it-systemer",
+        "85.15.02G01-11-26",
+    )
+    assert sorted(d.system.name for d in item.cases) == sorted([CANVA, CAPCUT, MOMENTUM_AI])
+
+
 def test_momentum_five_risks_residual_not_accepted_by_the_executive_board(session: Session) -> None:
     dpia = seed(session, MOMENTUM_AI)
-    assert dpia.number == 1 and dpia.state == DpiaState.DECIDED
+    assert dpia.number == 1 and dpia.state == DpiaState.IN_REVIEW  # before Direktionen (17 June 2026)
     assert len(dpia.risks) == 5
     titles = [r.title for r in dpia.risks]
     assert titles == [
@@ -71,23 +110,13 @@ def test_momentum_five_risks_residual_not_accepted_by_the_executive_board(sessio
     assert dpia.needs_prior_consultation
     assert services.screening_of(dpia).required
 
-    # Decisions in chain order: escalated, escalated, rejected by the executive board.
-    assert [(d.body.name, d.outcome) for d in dpia.decisions] == list(
-        zip(
-            body_names(session),
-            [DecisionOutcome.ESCALATED, DecisionOutcome.ESCALATED, DecisionOutcome.REJECTED],
-            strict=True,
-        )
-    )
-    meetings = [d.meeting_on for d in dpia.decisions]
-    assert meetings == sorted(meetings) and all((m.year, m.month) == (2026, 6) for m in meetings)
+    # As the minutes record it: rejected by the first two bodies, postponed by Direktionen.
+    assert_decided_as_in_the_minutes(session, dpia)
+    sty = dpia.decisions[1]
+    assert "accepterer ikke restrisikoen" in sty.rationale
+    assert sty.residual_level == RiskLevel.VERY_HIGH  # the system residual risk it was decided on
+    assert all(d.case_number == dpia.system.journal_number for d in dpia.decisions[:2])
     final = dpia.decisions[-1]
-    assert final.body.name == "Direktionen"
-    assert final.residual_accepted is False
-    assert final.residual_level == RiskLevel.VERY_HIGH
-    assert "accepterer ikke restrisikoen" in final.rationale
-    assert all(d.case_number == dpia.system.journal_number for d in dpia.decisions)
-    assert dpia.system.status == SystemStatus.REJECTED
     # The decisions name the demo's DPO as the one who recorded them.
     recorder = session.get(User, final.recorded_by_id)
     assert recorder is not None and (recorder.email, recorder.role) == (DPO_EMAIL, Role.DPO)
@@ -101,12 +130,11 @@ def test_capcut_rejected_for_the_owners_jurisdiction_with_adobe_offered(session:
     china = next(r for r in dpia.risks if (r.suggestion_key or "").startswith("exposure:"))
     assert china.suggestion_key is not None and china.suggestion_key.endswith(":CN")
     assert any((r.suggestion_key or "").startswith("transfer:") for r in dpia.risks)
-    (decision,) = dpia.decisions
-    assert decision.outcome == DecisionOutcome.REJECTED and not decision.residual_accepted
-    assert "jurisdiktion" in decision.rationale and "TikTok" in decision.rationale
-    assert decision.alternative == "Adobe Creative Cloud"
-    assert dpia.state == DpiaState.DECIDED
-    assert dpia.system.status == SystemStatus.REJECTED
+    assert_decided_as_in_the_minutes(session, dpia)
+    first = dpia.decisions[0]
+    assert "jurisdiktion" in first.rationale and "TikTok" in first.rationale
+    assert first.alternative == "Adobe Creative Cloud"
+    assert first.alternative_system is not None and first.alternative_system.name == "Adobe Creative Cloud"
 
 
 def test_canva_rejected_and_its_only_measure_relies_on_users(session: Session) -> None:
@@ -119,17 +147,17 @@ def test_canva_rejected_and_its_only_measure_relies_on_users(session: Session) -
         assert [m.key for m in r.measures] == ["no_personal_data_rule"]
         assert all(m.kind == MeasureKind.ORGANISATIONAL and m.relies_on_users for m in r.measures)
     assert any("Sletning" in r.title for r in dpia.risks)
-    # Postponed for the deletion confirmation, then rejected at the later meeting.
-    outcomes = [d.outcome for d in dpia.decisions]
-    assert outcomes == [DecisionOutcome.POSTPONED, DecisionOutcome.REJECTED]
-    assert dpia.decisions[0].next_meeting_on == dpia.decisions[1].meeting_on
-    final = dpia.decisions[-1]
-    assert "Canva Teams" in final.alternative and "elever" in final.alternative
-    assert dpia.system.status == SystemStatus.REJECTED
+    assert_decided_as_in_the_minutes(session, dpia)
+    first = dpia.decisions[0]
+    assert "Canva Teams" in first.alternative and "elever" in first.alternative
+    assert (
+        first.alternative_system is not None and first.alternative_system.name == "Canva Teams (medarbejdere)"
+    )
 
 
 def test_the_status_comes_from_the_decisions(session: Session) -> None:
-    """The system's status changed as the chain moved: in assessment, postponed, rejected."""
+    """The system's status changed as the chain moved: in assessment (the rejections at the first two bodies
+    send it on), then postponed by Direktionen."""
     canva = seed(session, CANVA)
     statuses = [
         entry.changes["status"][1]
@@ -140,7 +168,7 @@ def test_the_status_comes_from_the_decisions(session: Session) -> None:
         )
         if "status" in entry.changes
     ]
-    assert statuses == ["in_assessment", "postponed", "rejected"]
+    assert statuses == ["in_assessment", "postponed"]
 
 
 def test_running_the_demo_twice_adds_no_dpia(app: Flask) -> None:
@@ -153,8 +181,8 @@ def test_running_the_demo_twice_adds_no_dpia(app: Flask) -> None:
         assert row_counts(db.session()) == before
         assert {name: seed(db.session(), name).id for name in ids} == ids
     assert "nothing added" in output
-    # The three cases and TikTok, the earlier rejection (three decisions: passed on twice, rejected).
-    assert before["dpia"] == 4 and before["decision"] == 9
+    # The three cases (three decisions each) and TikTok, the earlier rejection (rejected at every body).
+    assert before["dpia"] == 4 and before["decision"] == 12 and before["agenda_item"] == 1
 
 
 def test_a_system_whose_dpia_a_user_started_is_left_alone(app: Flask) -> None:
