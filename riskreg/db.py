@@ -65,7 +65,7 @@ class Timestamped:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
-        # A stale save raises StaleDataError instead of silently overwriting (DESIGN §9).
+        # A stale save raises StaleDataError instead of silently overwriting (domain §9).
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 

@@ -127,7 +127,7 @@ class SupervisionMethod(StrEnum):
 
 
 class RiskLevel(StrEnum):
-    """Levels of DESIGN §5; the order of members is the order of severity."""
+    """Levels of domain §5; the order of members is the order of severity."""
 
     LOW = "low"
     MEDIUM = "medium"
@@ -178,7 +178,7 @@ class ExposureLevel(StrEnum):
 
 
 class TransferClass(StrEnum):
-    """Classes of DESIGN §4; the order of members is the order of severity (``no_basis`` is the worst)."""
+    """Classes of domain §4; the order of members is the order of severity (``no_basis`` is the worst)."""
 
     EEA = "eea"
     ADEQUATE = "adequate"
@@ -215,7 +215,7 @@ class EntityRole(StrEnum):
 
 
 class MeasureKind(StrEnum):
-    """What kind of measure lowers a risk (DESIGN §5)."""
+    """What kind of measure lowers a risk (domain §5)."""
 
     TECHNICAL = "technical"
     CONTRACTUAL = "contractual"
@@ -223,7 +223,7 @@ class MeasureKind(StrEnum):
 
 
 class DpiaState(StrEnum):
-    """Where a DPIA version is in the approval chain (DESIGN §6)."""
+    """Where a DPIA version is in the approval chain (domain §6)."""
 
     DRAFT = "draft"
     IN_REVIEW = "in_review"

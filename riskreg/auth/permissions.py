@@ -1,4 +1,4 @@
-"""What each role may do (DESIGN §1). The single place where roles turn into permissions."""
+"""What each role may do (domain §1). The single place where roles turn into permissions."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class Permission(StrEnum):
     #: Withdraw a rejected case for the requester (DPO, admin, the system owner's side: security).
     WITHDRAW_CASE = "withdraw_case"
     MANAGE_COUNTRY_LISTS = "manage_country_lists"
-    #: Create the "what if" country lists beside the official one (DESIGN §1: dpo).
+    #: Create the "what if" country lists beside the official one (domain §1: dpo).
     MANAGE_SCENARIOS = "manage_scenarios"
     MANAGE_BODIES = "manage_bodies"
     MANAGE_USERS = "manage_users"

@@ -1,1 +1,1 @@
-"""Demo data: the real cases of DESIGN §2 (``cases``) and a generator for large registers (``generate``)."""
+"""Demo data: the real cases of domain §2 (``cases``) and a generator for large registers (``generate``)."""

@@ -1,4 +1,4 @@
-"""Load the demo register: the approval bodies, departments, the three real cases of DESIGN §2 and their
+"""Load the demo register: the approval bodies, departments, the three real cases of domain §2 and their
 alternatives, and a handful of ordinary approved systems with invented Danish vendors.
 
 Idempotent: every body, department, vendor, system and sub-processor is looked up by name first and only added

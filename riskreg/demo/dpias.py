@@ -1,4 +1,4 @@
-"""The seed DPIAs of docs/domain.md §2, built through the DPIA services as the DPO builds them on the pages.
+"""The seed DPIAs of domain §2, built through the DPIA services as the DPO builds them on the pages.
 
 Each case starts from the register (the prefilled description, the screening criteria the facts show, the
 suggested risks), adds what the DPO wrote, is submitted to the first body and decided body by body as the

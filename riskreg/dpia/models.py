@@ -1,4 +1,4 @@
-"""DPIAs, their risks, the measures library, dismissed suggestions and decisions (DESIGN §5–§6)."""
+"""DPIAs, their risks, the measures library, dismissed suggestions and decisions (domain §5–§6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The system's residual risk, the level a body decides on (docs/domain.md §5, §6). No Flask, no database.
+"""The system's residual risk, the level a body decides on (domain §5, §6). No Flask, no database.
 
 It is the highest of
 - the DPIA's residual risks, where a risk whose reduction rests only on users remembering a rule, or on no

@@ -1,4 +1,4 @@
-"""Likelihood × consequence (DESIGN §5): the 1–4 scales, the score and its level. No Flask."""
+"""Likelihood × consequence (domain §5): the 1–4 scales, the score and its level. No Flask."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DPIA screening (DESIGN §6): the WP248 criteria and Datatilsynet's list decide whether a DPIA is required.
+"""DPIA screening (domain §6): the WP248 criteria and Datatilsynet's list decide whether a DPIA is required.
 
 Two or more WP248 criteria, or a processing on Datatilsynet's art. 35(4) list, require a DPIA. The first four
 listed kinds (biometric, genetic, location data, innovative technology) count only together with at least one

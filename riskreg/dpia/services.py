@@ -1,4 +1,4 @@
-"""DPIAs: versions, sections, risks, suggestions, measures, submission and decisions (DESIGN §5–§6).
+"""DPIAs: versions, sections, risks, suggestions, measures, submission and decisions (domain §5–§6).
 
 Views call these; the rules themselves live in the plain modules beside (``scoring``, ``screening``,
 ``suggestions``, ``workflow``). Every function changes all or nothing and raises ``DomainError`` with a

@@ -1,4 +1,4 @@
-"""The approval chain as a state machine (DESIGN §2, §6). No Flask, no database: facts in, next step out.
+"""The approval chain as a state machine (domain §2, §6). No Flask, no database: facts in, next step out.
 
 A submitted DPIA goes before the first body of the chain. Each body records one decision per meeting on the
 *system's* residual risk (the DPIA's risks and the transfer facts together):

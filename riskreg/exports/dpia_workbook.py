@@ -1,4 +1,4 @@
-"""One system's DPIA workbook (DESIGN §7): cover, processing, data flow, risks, matrix, measures, decisions.
+"""One system's DPIA workbook (domain §7): cover, processing, data flow, risks, matrix, measures, decisions.
 
 No Flask here: the pages and ``riskreg export dpia`` call ``build_dpia_workbook``. Every figure comes from
 the services the pages use (the DPIA versions, the screening, the transfer engine under today's official

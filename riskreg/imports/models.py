@@ -1,4 +1,4 @@
-"""Import batches and the DPF matches waiting for a person (DESIGN §8).
+"""Import batches and the DPF matches waiting for a person (domain §8).
 
 A batch holds what a file said, read and checked, until a person applies or discards it: an import changes the
 register only when confirmed, and then all at once.

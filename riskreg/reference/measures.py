@@ -1,4 +1,4 @@
-"""The standard measures shipped with riskreg (DESIGN §5 and the Momentum case). No Flask.
+"""The standard measures shipped with riskreg (domain §5 and the Momentum case). No Flask.
 
 Names and descriptions are message ids, translated where they are shown; ``key`` identifies a measure across
 releases. A measure that depends on users remembering a rule is marked so (the Canva lesson).

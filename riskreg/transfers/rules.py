@@ -1,4 +1,4 @@
-"""Transfer classification (DESIGN §4) as data: an ordered table of rules, the first that matches wins.
+"""Transfer classification (domain §4) as data: an ordered table of rules, the first that matches wins.
 
 A rule is a conjunction of conditions on a transfer's *facts*. The same table is read two ways: ``classify``
 evaluates it in Python for one transfer (the reference, used by tests and explanations), and

@@ -1,4 +1,4 @@
-"""`riskreg demo` through the real CLI: the three cases of DESIGN §2, idempotence, and the generator."""
+"""`riskreg demo` through the real CLI: the three cases of domain §2, idempotence, and the generator."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The demo's three seed DPIAs come out the way the municipality decided them (DESIGN §2)."""
+"""The demo's three seed DPIAs come out the way the municipality decided them (domain §2)."""
 
 from __future__ import annotations
 

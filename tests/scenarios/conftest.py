@@ -20,7 +20,7 @@ def app(request: pytest.FixtureRequest) -> Flask:
 
 @pytest.fixture
 def demo(app: Flask, demo_app: Flask) -> Flask:
-    """The demo register (the three cases of DESIGN §2 and ordinary systems)."""
+    """The demo register (the three cases of domain §2 and ordinary systems)."""
     assert app is demo_app
     return app
 

@@ -1,6 +1,6 @@
-"""Every route × every role, as DESIGN §1 says: anonymous -> login, allowed roles pass, the others get 403.
+"""Every route × every role, as domain §1 says: anonymous -> login, allowed roles pass, the others get 403.
 
-The table below is written from DESIGN §1, not from the code: a route whose permission is wrong fails here,
+The table below is written from domain §1, not from the code: a route whose permission is wrong fails here,
 and a new route fails until someone decides who may use it.
 """
 

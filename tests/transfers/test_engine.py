@@ -1,4 +1,4 @@
-"""The SQL engine on the demo register: the three cases of DESIGN §2 and the preset scenario.
+"""The SQL engine on the demo register: the three cases of domain §2 and the preset scenario.
 
 And its agreement with the Python rules for every transfer and every stored verdict.
 """

@@ -1,4 +1,4 @@
-"""The register workbook for the steering group (DESIGN §7), streamed row by row. No Flask here.
+"""The register workbook for the steering group (domain §7), streamed row by row. No Flask here.
 
 Sheets: the systems the register page lists (same filters, same list, same order), their vendors, the vendors'
 live sub-processors, every transfer of those systems, with a scenario the systems it changes, and last a sheet
