@@ -9,15 +9,80 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from riskreg.dpia.models import Decision, Dpia
-from riskreg.enums import DpiaState, LocationKind, SystemStatus
+from riskreg.enums import DpiaState, LocationKind, SystemStatus, TransferMechanism
 from riskreg.extensions import db
 from tests.conftest import post_form
 
 MEETING = dt.date(2026, 6, 10)
 #: Likelihood and consequence giving each residual level.
 SCORES = {"low": (1, 2), "medium": (2, 2), "high": (3, 3), "very_high": (4, 4)}
+#: The date of the transfer impact assessment ``record_scc_with_tia`` records.
+TIA_ON = dt.date(2026, 3, 2)
+#: The decision page's refusal of an approval while a transfer has no basis (Danish, as the pages speak).
+BLOCKED = "Intet organ må godkende denne sag"
+
+
+def _without_basis(session: Session, system_id: int) -> list[Any]:
+    """The system's sub-processors whose transfer has no basis, or an unknown one (what blocks approval)."""
+    from riskreg.systems.models import System
+
+    system = session.get(System, system_id)
+    assert system is not None
+    found = [
+        sp
+        for sp in system.vendor.sub_processors
+        if not sp.is_archived
+        and (not sp.systems or any(s.id == system_id for s in sp.systems))
+        and sp.transfer_mechanism in (TransferMechanism.NONE, TransferMechanism.UNKNOWN)
+    ]
+    assert found, "the system has no sub-processor without a basis"
+    return found
+
+
+def record_scc_with_tia(session: Session, system_id: int, on: dt.date = TIA_ON) -> None:
+    """Record SCC and a transfer impact assessment for the system's sub-processors without a basis.
+
+    Through the sub-processor service, as the DPO would. For ``dpia_system`` this unblocks approval, but
+    Render Cloud Inc. is still in the US: the system residual is then at least *high* (high exposure), so only
+    Styregruppen or Direktionen may approve it.
+    """
+    from riskreg.subprocessors.services import update_sub_processor
+
+    for sp in _without_basis(session, system_id):
+        update_sub_processor(
+            session,
+            sp,
+            {"transfer_mechanism": TransferMechanism.SCC, "tia_on": on},
+            [(loc.country_code, loc.kind) for loc in sp.locations],
+            [s.id for s in sp.systems],
+        )
+
+
+def remove_transfers_without_basis(session: Session, system_id: int) -> None:
+    """Archive the system's sub-processors without a basis (the other way to unblock approval).
+
+    Through the sub-processor service. For ``dpia_system`` nothing leaves the EU then, so the system residual
+    is the DPIA's own: a test that gives the DPIA a medium risk has a case the first body may approve.
+    """
+    from riskreg.subprocessors.services import set_sub_processor_archived
+
+    for sp in _without_basis(session, system_id):
+        set_sub_processor_archived(session, sp, True)
+
+
+def give_basis(app: Flask, dpia_id: int) -> None:
+    """``record_scc_with_tia`` for the system of the DPIA ``dpia_id``: approvable, at high (US exposure)."""
+    with app.app_context():
+        record_scc_with_tia(db.session, db.session.get(Dpia, dpia_id).system_id)
+
+
+def remove_transfer(app: Flask, dpia_id: int) -> None:
+    """``remove_transfers_without_basis`` for the system of the DPIA ``dpia_id``: the DPIA's level decides."""
+    with app.app_context():
+        remove_transfers_without_basis(db.session, db.session.get(Dpia, dpia_id).system_id)
 
 
 def submit_case(

@@ -15,7 +15,16 @@ from riskreg.dpia.models import Decision, Dpia
 from riskreg.enums import DpiaState, SystemStatus
 from riskreg.extensions import db
 from tests.conftest import csrf_token, post_form
-from tests.dpia.decision_helpers import MEETING, decide, errors_of, state, submit_case
+from tests.dpia.decision_helpers import (
+    BLOCKED,
+    MEETING,
+    decide,
+    errors_of,
+    give_basis,
+    remove_transfer,
+    state,
+    submit_case,
+)
 from tests.factories import Chain
 
 
@@ -28,9 +37,13 @@ def test_approval_within_the_ceiling_closes_the_case_and_sets_the_status(
     app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
 ) -> None:
     submit_case(app, dpia_id, "medium")
+    # Render Cloud Inc. (US, no basis) is taken off the system: the DPIA's medium risk is the system's level.
+    remove_transfer(app, dpia_id)
     page = dpo.get(f"/dpia/{dpia_id}/decision").get_data(as_text=True)
     assert "Systemgodkendelsesgruppen" in page and 'data-testid="residual"' in page
     assert "Reject; offer the staff edition instead." in page  # the DPO's proposal
+    assert 'data-testid="system-residual" data-level="medium"' in page
+    assert 'data-testid="approval-blocked"' not in page
 
     response = decide(dpo, dpia_id, body_id=chain.first, outcome="approved", residual_accepted="y")
 
@@ -42,10 +55,44 @@ def test_approval_within_the_ceiling_closes_the_case_and_sets_the_status(
         assert decision.case_number == "85.15.02G01-11-26" and decision.residual_accepted
 
 
+def test_approval_is_refused_while_a_transfer_has_no_basis_and_the_page_says_why(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
+) -> None:
+    # The DPIA's own risk is medium (within the first body's ceiling), but Render Cloud Inc. transfers the
+    # data to the US without DPF or SCC: no basis, so the system residual is very high and no body may
+    # approve it.
+    submit_case(app, dpia_id, "medium")
+    page = dpo.get(f"/dpia/{dpia_id}/decision").get_data(as_text=True)
+    assert 'data-testid="system-residual" data-level="very_high"' in page
+    assert 'data-testid="approval-blocked"' in page and 'data-testid="blocked"' in page
+    blocked = page[page.index('data-testid="approval-blocked"') :]
+    assert "Render Cloud Inc." in blocked and "SCC" in blocked  # which transfer, and what would unblock it
+    before = state(app, dpia_id)
+
+    response = decide(dpo, dpia_id, body_id=chain.first, outcome="approved", residual_accepted="y")
+    assert response.status_code == 400
+    (message,) = errors_of(response.get_data(as_text=True), "outcome")
+    assert BLOCKED in message and "Render Cloud Inc." in message
+    assert state(app, dpia_id) == before
+
+    # SCC with a TIA lifts the block, but the data still go to the US (high exposure): the system residual is
+    # high, above the first body's ceiling, so the refusal is now the ceiling's and names the next body.
+    give_basis(app, dpia_id)
+    page = dpo.get(f"/dpia/{dpia_id}/decision").get_data(as_text=True)
+    assert 'data-testid="approval-blocked"' not in page
+    assert 'data-testid="system-residual" data-level="high"' in page
+    refused = decide(dpo, dpia_id, body_id=chain.first, outcome="approved", residual_accepted="y")
+    assert refused.status_code == 400
+    (message,) = errors_of(refused.get_data(as_text=True), "outcome")
+    assert BLOCKED not in message and "Styregruppen for IT-sikkerhed" in message
+    assert state(app, dpia_id) == before
+
+
 def test_approval_with_conditions_needs_the_conditions(
     app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
 ) -> None:
     submit_case(app, dpia_id, "low")
+    remove_transfer(app, dpia_id)  # nothing leaves the EU: the DPIA's low risk is the system's level
     refused = decide(
         dpo, dpia_id, body_id=chain.first, outcome="approved_with_conditions", residual_accepted="y"
     )
@@ -69,6 +116,7 @@ def test_approval_above_the_ceiling_is_refused_naming_the_next_body(
     app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
 ) -> None:
     submit_case(app, dpia_id, "high")
+    remove_transfer(app, dpia_id)  # not blocked, and the DPIA's high risk is the system's level
     before = state(app, dpia_id)
 
     response = decide(dpo, dpia_id, body_id=chain.first, outcome="approved", residual_accepted="y")
@@ -79,6 +127,7 @@ def test_approval_above_the_ceiling_is_refused_naming_the_next_body(
     assert (
         "Systemgodkendelsesgruppen" in message and "Styregruppen for IT-sikkerhed" in message
     )  # escalate to it
+    assert BLOCKED not in message  # refused for the ceiling, not for a transfer
     assert state(app, dpia_id) == before
 
 
@@ -86,6 +135,7 @@ def test_escalation_moves_the_case_to_the_next_body(
     app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
 ) -> None:
     submit_case(app, dpia_id, "high")
+    give_basis(app, dpia_id)  # SCC with a TIA: approvable; high (DPIA risk and US exposure)
     next_meeting = MEETING + dt.timedelta(days=14)
 
     response = decide(
@@ -165,8 +215,13 @@ def test_the_final_body_cannot_escalate(app: Flask, chain: Chain, dpia_id: int, 
     assert state(app, dpia_id) == before
 
 
-def test_rejection_closes_the_case(app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient) -> None:
+def test_rejection_moves_the_case_on_and_only_the_last_body_closes_it(
+    app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient
+) -> None:
+    # Issue 14 §2: a rejection before the last body sends the case on automatically (recorded as *rejected*);
+    # only the last body's rejection closes it and rejects the system.
     submit_case(app, dpia_id, "very_high")
+    second_meeting, final_meeting = MEETING + dt.timedelta(days=14), MEETING + dt.timedelta(days=28)
 
     response = decide(
         dpo,
@@ -175,17 +230,61 @@ def test_rejection_closes_the_case(app: Flask, chain: Chain, dpia_id: int, dpo: 
         outcome="rejected",
         rationale="Sub-processors in Australia.",
         alternative="Canva Teams for staff",
+        next_meeting_on=second_meeting.isoformat(),
     )
 
     assert response.status_code == 302
-    assert state(app, dpia_id)[:4] == (DpiaState.DECIDED, chain.first, MEETING, SystemStatus.REJECTED)
+    assert state(app, dpia_id) == (
+        DpiaState.IN_REVIEW,
+        chain.second,
+        second_meeting,
+        SystemStatus.IN_ASSESSMENT,
+        1,
+    )
+    page = dpo.get(f"/dpia/{dpia_id}/decision").get_data(as_text=True)
+    assert 'data-testid="not-in-review"' not in page and '<form method="post" novalidate>' in page
+    assert "Canva Teams for staff" in page  # the first body's rejection is among the decisions so far
+    # The first body cannot decide it again: it is now before Styregruppen.
+    assert decide(dpo, dpia_id, body_id=chain.first, outcome="rejected").status_code == 400
+
+    # Styregruppen upholds the rejection: on to Direktionen, still in assessment.
+    upheld = decide(
+        dpo,
+        dpia_id,
+        body_id=chain.second,
+        outcome="rejected",
+        meeting_on=second_meeting.isoformat(),
+        next_meeting_on=final_meeting.isoformat(),
+    )
+    assert upheld.status_code == 302
+    assert state(app, dpia_id) == (
+        DpiaState.IN_REVIEW,
+        chain.final,
+        final_meeting,
+        SystemStatus.IN_ASSESSMENT,
+        2,
+    )
+
+    # Direktionen, the last body, rejects: the case is closed and the system rejected.
+    final = decide(
+        dpo, dpia_id, body_id=chain.final, outcome="rejected", meeting_on=final_meeting.isoformat()
+    )
+    assert final.status_code == 302
+    assert state(app, dpia_id) == (DpiaState.DECIDED, chain.final, final_meeting, SystemStatus.REJECTED, 3)
+    with app.app_context():
+        outcomes = db.session.scalars(
+            select(Decision.outcome).where(Decision.dpia_id == dpia_id).order_by(Decision.id)
+        ).all()
+    assert [o.value for o in outcomes] == ["rejected", "rejected", "rejected"]  # never *escalated*
     # The case is closed: the page says so and offers no form; a POST is refused.
     page = dpo.get(f"/dpia/{dpia_id}/decision").get_data(as_text=True)
     assert 'data-testid="not-in-review"' in page and '<form method="post" novalidate>' not in page
     assert "Canva Teams for staff" in page
-    again = decide(dpo, dpia_id, body_id=chain.first, outcome="rejected")
+    again = decide(
+        dpo, dpia_id, body_id=chain.final, outcome="rejected", meeting_on=final_meeting.isoformat()
+    )
     assert again.status_code == 400
-    assert state(app, dpia_id)[4] == 1
+    assert state(app, dpia_id)[4] == 3
 
 
 def test_a_draft_cannot_be_decided(app: Flask, chain: Chain, dpia_id: int, dpo: FlaskClient) -> None:
@@ -251,6 +350,7 @@ def test_steering_member_records_for_their_own_body_only(
     app: Flask, chain: Chain, dpia_id: int, login: Callable[..., FlaskClient]
 ) -> None:
     submit_case(app, dpia_id, "high")
+    give_basis(app, dpia_id)  # SCC with a TIA: the second body (ceiling high) may approve it
     first = login("steering", approval_body_id=chain.first)
     second = login("steering", approval_body_id=chain.second)
     before = state(app, dpia_id)

@@ -40,6 +40,7 @@ from riskreg.subprocessors.services import create_sub_processor
 from riskreg.systems.models import System
 from riskreg.systems.services import create_system
 from riskreg.vendors.services import create_vendor
+from tests.dpia.decision_helpers import record_scc_with_tia, remove_transfers_without_basis
 from tests.factories import Chain
 from tests.records import audit_entries
 
@@ -516,7 +517,19 @@ def test_a_steering_member_of_another_body_is_refused_and_nothing_is_saved(
     own = user(session, make_user, Role.STEERING, chain.first)
     decision = decide(session, submitted, own, chain.first, DecisionOutcome.REJECTED, rationale="Nej")
     assert (decision.recorded_by_id, decision.body_id) == (own.id, chain.first)
-    assert submitted.system.status == SystemStatus.REJECTED
+    # Issue 14: a rejection before the last body sends the case on to the next body; the system stays in
+    # assessment.
+    assert decision.outcome == DecisionOutcome.REJECTED and not decision.closes_case
+    assert (submitted.state, submitted.body_id, submitted.system.status) == (
+        DpiaState.IN_REVIEW,
+        chain.second,
+        SystemStatus.IN_ASSESSMENT,
+    )
+    # Now it is the first body's member who may not record for the second body.
+    with pytest.raises(DomainError) as refused:
+        decide(session, submitted, own, chain.second, DecisionOutcome.REJECTED)
+    assert refused.value.field == "body_id"
+    assert count(session, Decision) == 1
 
 
 @pytest.mark.parametrize("role", [Role.READER, Role.SECURITY])
@@ -537,10 +550,19 @@ def test_ceilings_force_escalation_and_only_the_closing_decision_sets_the_status
     assert dpia.residual_level == RiskLevel.HIGH  # 3 x 3 unlowered
     system = dpia.system
 
-    # The first body (ceiling medium) may not accept a high residual risk.
+    # Render Cloud Inc. (US) has no basis: no body may approve, and the service says which transfer blocks.
     with pytest.raises(DomainError) as refused:
         decide(session, dpia, dpo, chain.first, DecisionOutcome.APPROVED, residual_accepted=True)
-    assert refused.value.field == "outcome"
+    assert refused.value.field == "outcome" and "Render Cloud Inc." in str(refused.value)
+    assert count(session, Decision) == 0
+    # With SCC and a TIA the system residual is high (the DPIA's 3 x 3 and the US exposure).
+    record_scc_with_tia(session, system.id)
+
+    # The first body (ceiling medium) may not accept a high residual risk: escalate to the second.
+    with pytest.raises(DomainError) as refused:
+        decide(session, dpia, dpo, chain.first, DecisionOutcome.APPROVED, residual_accepted=True)
+    assert refused.value.field == "outcome" and "Styregruppen for IT-sikkerhed" in str(refused.value)
+    assert "Render Cloud Inc." not in str(refused.value)
     assert count(session, Decision) == 0
 
     decide(session, dpia, dpo, chain.first, DecisionOutcome.ESCALATED, next_meeting_on=JUNE_11)
@@ -629,16 +651,21 @@ def test_a_closed_case_records_the_meeting_that_decided_it(
     assert dpia is not None
     services.submit(session, dpia, LANG, agenda)
     assert dpia.meeting_on == agenda
+    # Issue 14: a rejection at the first body no longer closes the case, so the first body closes it by
+    # approving; for that Render Cloud Inc. (US, no basis, which blocks approval) is taken off the system.
+    remove_transfers_without_basis(session, dpia.system_id)
     decide(
         session,
         dpia,
         user(session, make_user, Role.DPO),
         chain.first,
-        DecisionOutcome.REJECTED,
+        DecisionOutcome.APPROVED,
         meeting_on=JUNE_11,
+        residual_accepted=True,
     )
     session.expire_all()
     assert (dpia.state, dpia.body_id, dpia.meeting_on) == (DpiaState.DECIDED, chain.first, JUNE_11)
+    assert dpia.system.status == SystemStatus.APPROVED
 
 
 def test_a_decision_keeps_the_residual_level_it_was_made_on(
@@ -646,7 +673,12 @@ def test_a_decision_keeps_the_residual_level_it_was_made_on(
 ) -> None:
     dpo = user(session, make_user, Role.DPO)
     decision = decide(session, submitted, dpo, chain.first, DecisionOutcome.ESCALATED)
-    assert decision.residual_level == RiskLevel.HIGH
+    # Issue 14: the decision keeps the *system* residual it was made on. The DPIA's highest is high (3 x 3),
+    # but Render Cloud Inc. transfers to the US without a basis, which makes the system's very high.
+    assert decision.residual_level == RiskLevel.VERY_HIGH
+    assert submitted.residual_level == RiskLevel.HIGH
+    # Giving the transfer a basis afterwards does not change the recorded level either.
+    record_scc_with_tia(session, submitted.system_id)
     # Lowering the risk in a new version changes neither the decision nor the version it was made on.
     changed = services.update_risk(
         session,
@@ -665,7 +697,7 @@ def test_a_decision_keeps_the_residual_level_it_was_made_on(
     session.expire_all()
     newest = services.current_dpia(session, submitted.system_id)
     assert newest is not None and newest.number == 2 and newest.residual_level == RiskLevel.LOW
-    assert decision.residual_level == RiskLevel.HIGH
+    assert decision.residual_level == RiskLevel.VERY_HIGH
     assert submitted.residual_level == RiskLevel.HIGH
 
 
@@ -799,9 +831,22 @@ def test_dpia_changes_are_logged_with_the_actor(
     assert dismissal.changes["reason"] == [None, "Ingen AI i brug"]
     (decision,) = audit_entries(session, "decision")
     assert decision.changes["outcome"] == [None, "rejected"] and decision.user_id == dpo.id
-    assert any(
-        e.changes.get("status", [None, None])[1] == "rejected" for e in audit_entries(session, "system")
-    )
+
+    def statuses() -> list[tuple[str, int | None]]:
+        return [
+            (e.changes["status"][1], e.user_id)
+            for e in audit_entries(session, "system")
+            if "status" in e.changes
+        ]
+
+    # Issue 14: rejected at the first body, the case goes on to the next; the system stays in assessment.
+    assert ("in_assessment", dpo.id) in statuses() and "rejected" not in [s for s, _u in statuses()]
+    # Upheld at Styregruppen and at Direktionen, the last body: the system's rejection is logged with the
+    # actor.
+    decide(session, dpia, dpo, chain.second, DecisionOutcome.REJECTED, rationale="Nej")
+    decide(session, dpia, dpo, chain.final, DecisionOutcome.REJECTED, rationale="Nej")
+    assert statuses()[-1] == ("rejected", dpo.id)
+    assert [e.changes["outcome"][1] for e in audit_entries(session, "decision")] == ["rejected"] * 3
 
 
 def test_a_risk_taken_out_of_a_draft_stays_in_the_dpias_history(app: Flask, dpia_id: int) -> None:
