@@ -321,7 +321,7 @@ def test_transfers_and_cover_follow_the_engine(momentum: Demo) -> None:
     assert cover[translate(lang, "Jurisdiction exposure")] == label_in(lang, assessment.worst_exposure)
 
 
-def test_decisions_sheet_lists_the_escalations_and_the_rejection(momentum: Demo) -> None:
+def test_decisions_sheet_lists_the_rejections_and_the_postponement(momentum: Demo) -> None:
     lang = "da"
     book = load(workbook(momentum.session, momentum.system, lang))
     ws = sheet(book, lang, "Decisions")
@@ -331,9 +331,9 @@ def test_decisions_sheet_lists_the_escalations_and_the_rejection(momentum: Demo)
         (momentum.dpia.number, d.body.name, d.meeting_on, label_in(lang, d.outcome)) for d in decisions
     ]
     assert [d.outcome for d in decisions] == [
-        DecisionOutcome.ESCALATED,
-        DecisionOutcome.ESCALATED,
         DecisionOutcome.REJECTED,
+        DecisionOutcome.REJECTED,
+        DecisionOutcome.POSTPONED,
     ]
     assert [r[8] for r in rows] == [d.rationale for d in decisions]
     assert [r[10].date() if r[10] else None for r in rows] == [d.next_meeting_on for d in decisions]

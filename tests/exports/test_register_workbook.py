@@ -166,9 +166,10 @@ def test_momentum_residual_risk_and_last_decision(demo: Session) -> None:
     _counts, wb = export(demo, "en")
     row = next(r for r in table(wb["Systems"]) if r["System"] == MOMENTUM)
     assert row["Residual risk"] == label_in("en", RiskLevel.VERY_HIGH)
-    assert row["Last decision"] == f"Direktionen: {label_in('en', DecisionOutcome.REJECTED)}"
-    assert row["Decision date"].date() == dt.date(2026, 6, 23)
-    assert row["DPIA"] == "Decided"
+    # Direktionen postponed its item on 3 June 2026 (the minutes); the case is still before it.
+    assert row["Last decision"] == f"Direktionen: {label_in('en', DecisionOutcome.POSTPONED)}"
+    assert row["Decision date"].date() == dt.date(2026, 6, 3)
+    assert row["DPIA"] == "In review"
     assert row["Countries"] and "United States" in row["Countries"]
     # A system without a DPIA has nothing in those columns.
     plain = next(r for r in table(wb["Systems"]) if r["DPIA"] is None)
