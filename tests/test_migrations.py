@@ -189,3 +189,79 @@ def test_db_upgrade_on_a_sqlite_file_as_an_operator_runs_it(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert path.exists()
     assert reference_counts(f"sqlite:///{path}")["countries"] == 250
+
+
+CHAIN_RULES = "a31078144231"  # rejections go on, withdrawals, corrections (issue 14)
+
+
+def decision_rows(url: str) -> list[tuple[str, str, str, bool | None]]:
+    """(system, body, outcome, closes_case or None before the column exists), in the order recorded."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("decision")}
+            closes = "d.closes_case" if "closes_case" in columns else "NULL"
+            rows = conn.execute(
+                sa.text(
+                    f"SELECT s.name, b.name, d.outcome, {closes} FROM decision d"  # noqa: S608 - fixed text
+                    " JOIN dpia p ON p.id = d.dpia_id JOIN system s ON s.id = p.system_id"
+                    " JOIN approval_body b ON b.id = d.body_id ORDER BY d.id"
+                )
+            )
+            return [(s, b, o, None if c is None else bool(c)) for s, b, o, c in rows]
+    finally:
+        engine.dispose()
+
+
+def dpia_states(url: str) -> dict[str, str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("SELECT s.name, p.state FROM dpia p JOIN system s ON s.id = p.system_id")
+            )
+            return {name: state for name, state in rows}
+    finally:
+        engine.dispose()
+
+
+def test_decisions_keep_their_meaning_across_the_chain_migration(empty_url: str) -> None:
+    """Down: a rejection that passed the case on is the old *escalated*; up again: an old escalation stays one
+    (it does not close the case), an old rejection closes it, and no DPIA changes state."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_url})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    states = dpia_states(empty_url)
+    tiktok_now = [r for r in decision_rows(empty_url) if r[0] == "TikTok"]
+    assert [(o, c) for _s, _b, o, c in tiktok_now] == [
+        ("rejected", False),
+        ("rejected", False),
+        ("rejected", True),
+    ]
+
+    with app.app_context():
+        cfg = alembic_config(empty_url)
+        command.downgrade(cfg, f"{CHAIN_RULES}-1")
+    old = decision_rows(empty_url)
+    assert [o for s, _b, o, _c in old if s == "TikTok"] == ["escalated", "escalated", "rejected"]
+    assert [o for s, _b, o, _c in old if s == "CapCut Pro"] == ["escalated", "escalated", "postponed"]
+
+    with app.app_context():
+        command.upgrade(cfg, "head")
+    again = decision_rows(empty_url)
+    assert [(o, c) for s, _b, o, c in again if s == "TikTok"] == [
+        ("escalated", False),
+        ("escalated", False),
+        ("rejected", True),
+    ]
+    assert [(o, c) for s, _b, o, c in again if s == "CapCut Pro"] == [
+        ("escalated", False),
+        ("escalated", False),
+        ("postponed", False),
+    ]
+    assert dpia_states(empty_url) == states
+    assert schema_differences(empty_url) == []
