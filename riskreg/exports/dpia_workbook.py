@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from riskreg.catalogue import format_day, label_in, translate
 from riskreg.dpia import services, system_risk
-from riskreg.dpia.residual import SystemResidual
 from riskreg.dpia.models import Decision, Dpia, Measure, Risk
+from riskreg.dpia.residual import SystemResidual
 from riskreg.enums import EntityRole, ListedProcessing, MeasureKind, Wp248Criterion
 from riskreg.errors import DomainError, NotFound
 from riskreg.exports.cells import file_name
@@ -221,8 +221,9 @@ def _write_system_residual(sheet: Sheet, case: _Case) -> None:
     sheet.note(
         t(
             N_(
-                "The highest of the DPIA's residual risks (version %(n)s) and of what the transfer facts imply; "
-                "a reduction that rests only on users remembering a rule, or on no measure, counts as inherent."
+                "The highest of the DPIA's residual risks (version %(n)s) and of what the transfer facts "
+                "imply; a reduction that rests only on users remembering a rule, or on no measure, counts as "
+                "inherent."
             ),
             n=version,
         )

@@ -1,4 +1,4 @@
-"""The system residual risk on the pages where it is read: the DPIA tab and the register list (issue 14 §1)."""
+"""The system residual risk where it is read: the DPIA tab and the register list (issue 14 §1)."""
 
 from __future__ import annotations
 

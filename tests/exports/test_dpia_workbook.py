@@ -541,7 +541,9 @@ def cover_lines(ws: Worksheet, label: str) -> list[str]:
         ("en", "Very high: exposure to China through ByteDance Ltd."),
     ],
 )
-def test_capcut_cover_shows_the_system_residual_risk_and_its_why(demo_app: Flask, lang: str, why: str) -> None:
+def test_capcut_cover_shows_the_system_residual_risk_and_its_why(
+    demo_app: Flask, lang: str, why: str
+) -> None:
     with demo_app.app_context():
         session = db.session()
         system = session.scalars(select(System).where(System.name == CAPCUT)).one()

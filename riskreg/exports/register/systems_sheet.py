@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -19,15 +20,33 @@ from riskreg.enums import (
     SystemStatus,
     TransferClass,
 )
-from riskreg.exports.register.sheet import NO_LIST, SEP, Export, Table, counted, sorted_names, stream
+from riskreg.exports.register.residual_column import VerdictRow, batch_residuals, residual_source
+from riskreg.exports.register.sheet import (
+    NO_LIST,
+    SEP,
+    YIELD_PER,
+    Export,
+    Table,
+    counted,
+    sorted_names,
+    stream,
+)
 from riskreg.systems.models import Department, System, system_department
 from riskreg.systems.register_list import system_list_rows
-from riskreg.transfers import classified
+from riskreg.transfers import classified, sources
 from riskreg.vocabulary import N_
 
 TITLE_SYSTEMS = N_("Systems")
-#: The column of the Systems sheet with the residual risk level (coloured by conditional formatting).
+#: The columns of the Systems sheet with the DPIA's highest residual level and the system residual risk
+#: (both coloured by conditional formatting).
 RESIDUAL_COLUMN = 13
+SYSTEM_RESIDUAL_COLUMN = 14
+#: Between the reasons of one system's why.
+WHY_SEP = "; "
+NOT_TODAY = N_(
+    "The system residual risk weighs the transfer facts under today's official list, as a body decides on "
+    "it; the verdict columns follow the list chosen for this export."
+)
 
 
 def _departments() -> Any:
@@ -126,6 +145,8 @@ def systems_table(x: Export, empty: str) -> Table:
         (N_("Transfers"), 11, "number"),
         (N_("DPIA"), 16, "plain"),
         (N_("Residual risk"), 12, "plain"),
+        (N_("System residual risk"), 14, "plain"),
+        (N_("Why"), 60, "plain"),
         (N_("Last decision"), 34, "plain"),
         (N_("Decision date"), 12, "date"),
         (N_("Next review"), 12, "date"),
@@ -156,6 +177,7 @@ def systems_table(x: Export, empty: str) -> Table:
     exposures, states, decided = w.labels(ExposureLevel), w.labels(DpiaState), w.labels(DecisionOutcome)
     levels, country_list, yes, no = w.levels, w.country_list, w.yes, w.no
     lowest = label_in(w.lang, RiskLevel.LOW)
+    labelled = {level: label_in(w.lang, level) for level in RiskLevel}
     archived = x.flt.archived
 
     def decision_text(body: str | None, outcome: str | None) -> str | None:
@@ -163,8 +185,22 @@ def systems_table(x: Export, empty: str) -> Table:
             return None
         return w.t(N_("%(body)s: %(outcome)s"), body=body, outcome=decided.get(outcome or "", outcome))
 
+    source = residual_source(x.session, sources.today()) if x.choice.source is not None else None
+
+    def weighed() -> Iterator[tuple[Any, Any]]:
+        """Each row with its system residual risk, computed a batch of rows at a time."""
+        found = stream(x.session, stmt)
+        while batch := list(islice(found, YIELD_PER)):
+            facts = [
+                VerdictRow(r.system_id, r.verdict, r.exposure, bool(r.tia_missing), r.dpia_state is not None)
+                for r in batch
+            ]
+            residuals = batch_residuals(x.session, source, facts, w.countries)
+            for r in batch:
+                yield r, residuals[r.system_id]
+
     def rows() -> Iterator[Sequence[Any]]:
-        for r in stream(x.session, stmt):
+        for r, residual in weighed():
             verdict = r.verdict
             row = (
                 r.name,
@@ -181,17 +217,20 @@ def systems_table(x: Export, empty: str) -> Table:
                 r.transfer_count,
                 states[r.dpia_state] if r.dpia_state is not None else None,
                 (levels.get(r.residual_points, lowest) if r.residual_points is not None else None),
+                labelled.get(residual.level) if residual.level is not None else None,
+                WHY_SEP.join(reason.text(w.lang) for reason in residual.deciding) or None,
                 decision_text(r.decision_body, r.decision_outcome),
                 r.decision_on,
                 r.next_review_on,
             )
             yield (*row, yes if r.is_archived else no) if archived else row
 
+    notes = [x.t(NO_LIST)] if x.choice.source is None else [x.t(NOT_TODAY)] if x.choice.is_computed else []
     return Table(
         x.t(TITLE_SYSTEMS),
         x.columns(columns),
         counted(rows(), x.counts, "systems"),
-        notes=[x.t(NO_LIST)] if x.choice.source is None else [],
+        notes=notes,
         empty=empty,
-        level_columns=(RESIDUAL_COLUMN,),
+        level_columns=(RESIDUAL_COLUMN, SYSTEM_RESIDUAL_COLUMN),
     )
