@@ -10,8 +10,9 @@ which systems can have a transfer fact at all, so the others cost nothing; memor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -34,6 +35,12 @@ from riskreg.vendors.models import SubProcessor, Vendor
 #: Classes that can imply a level (``transfer_fact``); the others are not fetched.
 _IMPLYING = [k.value for k in TransferClass if transfer_fact(k, True) or transfer_fact(k, False)]
 _EXPOSING = [lv.value for lv in ExposureLevel if exposure_fact(lv) is not None]
+
+
+T = TypeVar("T")
+#: Renderings kept for systems that share their facts; bounded so memory does not grow with the register.
+MEMO_MAX = 2_000
+_MISSING: Any = object()
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,15 @@ def batch_residuals(
     source: sources.ListSource | None,
     rows: Sequence[VerdictRow],
     countries: Mapping[str, str],
-) -> dict[int, SystemResidual]:
-    """The system residual risk of each system in ``rows`` (country names in the reader's language)."""
+    render: Callable[[SystemResidual], T],
+    memo: dict[Any, T],
+) -> dict[int, T]:
+    """``render`` of the system residual risk of each system in ``rows`` (country names in the reader's
+    language).
+
+    Systems without a DPIA whose facts are the same (the systems of one vendor, mostly) share one rendering
+    through ``memo``, which the caller keeps across batches; it is emptied when it holds ``MEMO_MAX``.
+    """
     with_facts = [r.system_id for r in rows if r.may_have_facts] if source is not None else []
     transfers: dict[int, list[TransferFacts]] = {}
     exposures: dict[int, list[ExposureFacts]] = {}
@@ -82,10 +96,16 @@ def batch_residuals(
     result = {}
     for r in rows:
         dpia = versions.get(r.system_id)
-        risks = system_risk.risk_facts(dpia) if dpia is not None else None
-        result[r.system_id] = system_residual(
-            risks, transfers.get(r.system_id, ()), exposures.get(r.system_id, ())
-        )
+        facts = (tuple(transfers.get(r.system_id, ())), tuple(exposures.get(r.system_id, ())))
+        if dpia is not None:
+            result[r.system_id] = render(system_residual(system_risk.risk_facts(dpia), *facts))
+            continue
+        found = memo.get(facts, _MISSING)
+        if found is _MISSING:
+            if len(memo) >= MEMO_MAX:
+                memo.clear()
+            found = memo[facts] = render(system_residual(None, *facts))
+        result[r.system_id] = found  # type: ignore[assignment]
     return result
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select
 from riskreg.bodies.models import ApprovalBody
 from riskreg.catalogue import label_in
 from riskreg.dpia.models import Decision, Dpia, Risk
+from riskreg.dpia.residual import SystemResidual
 from riskreg.enums import (
     DecisionOutcome,
     DpiaState,
@@ -187,15 +188,23 @@ def systems_table(x: Export, empty: str) -> Table:
 
     source = residual_source(x.session, sources.today()) if x.choice.source is not None else None
 
-    def weighed() -> Iterator[tuple[Any, Any]]:
+    def cells(residual: SystemResidual) -> tuple[str | None, str | None]:
+        """The level and the deciding why, in the reader's language."""
+        if residual.level is None:
+            return None, None
+        why = WHY_SEP.join(reason.text(w.lang) for reason in residual.deciding)
+        return labelled[residual.level], why or None
+
+    def weighed() -> Iterator[tuple[Any, tuple[str | None, str | None]]]:
         """Each row with its system residual risk, computed a batch of rows at a time."""
         found = stream(x.session, stmt)
+        memo: dict[Any, tuple[str | None, str | None]] = {}
         while batch := list(islice(found, YIELD_PER)):
             facts = [
                 VerdictRow(r.system_id, r.verdict, r.exposure, bool(r.tia_missing), r.dpia_state is not None)
                 for r in batch
             ]
-            residuals = batch_residuals(x.session, source, facts, w.countries)
+            residuals = batch_residuals(x.session, source, facts, w.countries, cells, memo)
             for r in batch:
                 yield r, residuals[r.system_id]
 
@@ -217,8 +226,7 @@ def systems_table(x: Export, empty: str) -> Table:
                 r.transfer_count,
                 states[r.dpia_state] if r.dpia_state is not None else None,
                 (levels.get(r.residual_points, lowest) if r.residual_points is not None else None),
-                labelled.get(residual.level) if residual.level is not None else None,
-                WHY_SEP.join(reason.text(w.lang) for reason in residual.deciding) or None,
+                *residual,
                 decision_text(r.decision_body, r.decision_outcome),
                 r.decision_on,
                 r.next_review_on,
