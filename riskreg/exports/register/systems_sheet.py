@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -21,11 +20,10 @@ from riskreg.enums import (
     SystemStatus,
     TransferClass,
 )
-from riskreg.exports.register.residual_column import VerdictRow, batch_residuals, residual_source
+from riskreg.exports.register.residual_column import residual_source, streamed_residuals
 from riskreg.exports.register.sheet import (
     NO_LIST,
     SEP,
-    YIELD_PER,
     Export,
     Table,
     counted,
@@ -195,21 +193,10 @@ def systems_table(x: Export, empty: str) -> Table:
         why = WHY_SEP.join(reason.text(w.lang) for reason in residual.deciding)
         return labelled[residual.level], why or None
 
-    def weighed() -> Iterator[tuple[Any, tuple[str | None, str | None]]]:
-        """Each row with its system residual risk, computed a batch of rows at a time."""
-        found = stream(x.session, stmt)
-        memo: dict[Any, tuple[str | None, str | None]] = {}
-        while batch := list(islice(found, YIELD_PER)):
-            facts = [
-                VerdictRow(r.system_id, r.verdict, r.exposure, bool(r.tia_missing), r.dpia_state is not None)
-                for r in batch
-            ]
-            residuals = batch_residuals(x.session, source, facts, w.countries, cells, memo)
-            for r in batch:
-                yield r, residuals[r.system_id]
-
     def rows() -> Iterator[Sequence[Any]]:
-        for r, residual in weighed():
+        for r, residual in streamed_residuals(
+            x.session, source, stream(x.session, stmt), x.ids(), x.ids(ordered=True), w.countries, cells
+        ):
             verdict = r.verdict
             row = (
                 r.name,
