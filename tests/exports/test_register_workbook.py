@@ -397,3 +397,15 @@ def test_a_scenario_export_says_the_residual_is_under_todays_list(demo: Session)
     _counts, wb = export(demo, "en", scenario="DPF invalidated")
     first = next(wb["Systems"].iter_rows(values_only=True))
     assert first[0] == translate("en", systems_sheet.NOT_TODAY)
+
+
+@pytest.mark.parametrize("sort", ["-verdict", "outcome", "-review", "status", "vendor", "journal"])
+def test_the_residual_column_follows_every_sort_order(demo: Session, sort: str) -> None:
+    # The column's facts are streamed in the sheet's order beside its rows: every sort must line them up.
+    _counts, wb = export(demo, "en", sort=sort, flt=SystemFilter(archived=True))
+    rows = table(wb["Systems"])
+    ids = {name: sid for name, sid in demo.execute(select(System.name, System.id))}
+    expected = system_risk.residuals(demo, [ids[r["System"]] for r in rows])
+    assert [r["Why"] for r in rows] == [
+        "; ".join(reason.text("en") for reason in expected[ids[r["System"]]].deciding) or None for r in rows
+    ]
