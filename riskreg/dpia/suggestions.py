@@ -36,7 +36,9 @@ TRANSFER_LIKELIHOOD = {
     TransferClass.DEROGATION: 3,
     TransferClass.DPF: 2,
 }
-EXPOSURE_LIKELIHOOD = {ExposureLevel.MEDIUM: 1, ExposureLevel.HIGH: 2, ExposureLevel.VERY_HIGH: 3}
+#: Default likelihood of an exposure finding: the level of the exposure (issue 14 §1), so a very high exposure
+#: starts as likely as a transfer without a basis.
+EXPOSURE_LIKELIHOOD = {ExposureLevel.MEDIUM: 2, ExposureLevel.HIGH: 3, ExposureLevel.VERY_HIGH: 4}
 
 
 class SystemFacts(Protocol):

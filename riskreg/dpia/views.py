@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
-from riskreg.dpia import scoring, services
+from riskreg.dpia import scoring, services, system_risk
 from riskreg.dpia.forms import RiskForm, SectionsForm
 from riskreg.dpia.heatmap import heat_map
 from riskreg.dpia.models import Dpia, Measure, Risk
@@ -63,7 +63,8 @@ def view(system_id: int) -> str:
         "precedents": precedents_for(session, system.id),
     }
     if not all_versions:
-        return render_template("dpia/view.html", dpia=None, **context)
+        residual = system_risk.residual_of(session, system_id)
+        return render_template("dpia/view.html", dpia=None, residual=residual, **context)
     newest = all_versions[0]
     asked = request.args.get("version", "")
     if asked:
@@ -72,6 +73,8 @@ def view(system_id: int) -> str:
             abort(404)
     else:
         dpia = newest
+    # The figure a body decides on, weighing the version on screen so every part of it can be traced here.
+    context["residual"] = system_risk.residual_of(session, system_id, dpia=dpia)
     pending, suggestions_error = [], None
     if dpia is newest:
         try:

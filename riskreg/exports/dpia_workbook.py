@@ -15,8 +15,9 @@ from typing import IO, Any
 from sqlalchemy.orm import Session
 
 from riskreg.catalogue import format_day, label_in, translate
-from riskreg.dpia import services
+from riskreg.dpia import services, system_risk
 from riskreg.dpia.models import Decision, Dpia, Measure, Risk
+from riskreg.dpia.residual import SystemResidual
 from riskreg.enums import EntityRole, ListedProcessing, MeasureKind, Wp248Criterion
 from riskreg.errors import DomainError, NotFound
 from riskreg.exports.cells import file_name
@@ -57,6 +58,7 @@ class _Case:
     assessment: findings.Assessment | None
     list_label: str  # the list classified against, or why there is none
     today: dt.date
+    residual: SystemResidual  # the system's residual risk, weighing the version exported
 
 
 def _read(session: Session, system: System, lang: str, version: int | None, today: dt.date) -> _Case:
@@ -79,7 +81,9 @@ def _read(session: Session, system: System, lang: str, version: int | None, toda
         found = findings.assess(session, source, [system.id])
         assessment = found[0] if found else findings.Assessment(system.id, system.name)
         list_label = translate(lang, N_("Classified against: %(list)s."), list=source.label(lang))
-    return _Case(system, versions, dpia, assessment, list_label, today)
+    weighed = {system.id: dpia} if dpia is not None else None
+    residual = system_risk.residuals(session, [system.id], versions=weighed, on=today)[system.id]
+    return _Case(system, versions, dpia, assessment, list_label, today, residual)
 
 
 def build_dpia_workbook(
@@ -166,6 +170,8 @@ def _write_cover(sheet: Sheet, case: _Case, risks: RiskSheet) -> None:
         )
         _risk_formulas(sheet, dpia, risks)
     sheet.skip()
+    _write_system_residual(sheet, case)
+    sheet.skip()
     sheet.title(t(N_("Transfers")), "subtitle")
     a = case.assessment
     if a is None or not a.transfers:
@@ -195,6 +201,36 @@ def _write_cover(sheet: Sheet, case: _Case, risks: RiskSheet) -> None:
         )
     sheet.skip()
     sheet.facts([(t(N_("Exported on")), case.today)])
+
+
+def _write_system_residual(sheet: Sheet, case: _Case) -> None:
+    """The level a body decides on, each deciding reason on a line of its own, and what blocks approval."""
+    t, lang, r = sheet.book.t, sheet.book.lang, case.residual
+    sheet.title(t(N_("System residual risk")), "subtitle")
+    if r.level is None:
+        sheet.note(t(N_("Nothing to weigh yet: no DPIA risks and no transfer findings.")), span=2)
+        return
+    pairs: list[tuple[str, Any]] = [(t(N_("Level")), r.level)]
+    pairs += [(t(N_("Why")) if i == 0 else "", why) for i, why in enumerate(r.why(lang))]
+    pairs += [
+        (t(N_("Blocks approval")) if i == 0 else "", f"{b.text(lang)}. {b.unblock(lang)}")
+        for i, b in enumerate(r.blockers)
+    ]
+    sheet.facts(pairs)
+    version = case.dpia.number if case.dpia is not None else None
+    sheet.note(
+        t(
+            N_(
+                "The highest of the DPIA's residual risks (version %(n)s) and of what the transfer facts "
+                "imply; a reduction that rests only on users remembering a rule, or on no measure, counts as "
+                "inherent."
+            ),
+            n=version,
+        )
+        if version is not None
+        else t(N_("What the transfer facts imply; there is no DPIA yet.")),
+        span=2,
+    )
 
 
 def _risk_formulas(sheet: Sheet, dpia: Dpia, risks: RiskSheet) -> None:

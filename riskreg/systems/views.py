@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
+from riskreg.dpia import system_risk
 from riskreg.enums import (
     AiActClass,
     DataCategory,
@@ -64,6 +65,8 @@ def index() -> str:
         choice=choice,
         counts=register_list.verdict_counts(db.session(), flt, source),
         marks=register_list.verdict_marks(db.session(), [s.id for s in page.items], source),
+        # What a body decides on: the deciding DPIA version and today's official list, whatever list is shown.
+        residuals=system_risk.residuals(db.session(), [s.id for s in page.items]),
         classes=list(TransferClass),
         outcomes=list(Outcome),
         lang=current_language(),

@@ -15,6 +15,8 @@ from riskreg.enums import (
     DataCategory,
     DataSubject,
     DpfStatus,
+    EntityRole,
+    ExposureLevel,
     LocationKind,
     SubjectVolume,
     TransferClass,
@@ -100,6 +102,29 @@ def test_support_access_from_a_third_country_is_a_risk_of_its_own() -> None:
     assert access.text("da") == "Supportadgang fra Indien (Hosting Inc)"
 
 
+@pytest.mark.parametrize(
+    ("level", "likelihood"),
+    [(ExposureLevel.VERY_HIGH, 4), (ExposureLevel.HIGH, 3), (ExposureLevel.MEDIUM, 2)],
+)
+def test_an_exposure_suggestion_starts_at_the_likelihood_of_its_level(
+    level: ExposureLevel, likelihood: int
+) -> None:
+    exposure = findings.ExposureItem(
+        entity="ByteDance Ltd.",
+        role=EntityRole.VENDOR_PARENT,
+        vendor_id=1,
+        sub_processor_id=None,
+        country_code="CN",
+        country_names={"da": "Kina", "en": "China"},
+        level=level,
+        laws=[],
+        reason_da="",
+        reason_en="",
+    )
+    (suggestion,) = suggest(Facts(), findings.Assessment(1, "X", exposure=[exposure]))
+    assert (suggestion.likelihood, suggestion.consequence) == (likelihood, 2)
+
+
 def test_free_text_and_ai_features_become_suggestions() -> None:
     facts = Facts(has_free_text=True, has_ai=True, ai_output_in_decisions=True)
     result = {s.kind: s for s in suggest(facts, findings.Assessment(1, "X"))}
@@ -122,7 +147,10 @@ def test_the_seed_cases_start_from_their_findings(demo) -> None:  # type: ignore
     capcut = demo("CapCut Pro")
     assert {"exposure", "unknown"} <= set(kinds(capcut))
     (china,) = [s for s in capcut if s.kind == "exposure"]
-    assert (china.key.rsplit(":", 1)[1], china.params["country"], china.likelihood) == ("CN", "China", 3)
+    # Very high exposure starts at likelihood 4 (issue 14 §1); CapCut's data raise the consequence to 3, so
+    # the DPO starts from 12, very high, not from the 3 x 3 = 9 of before.
+    assert (china.key.rsplit(":", 1)[1], china.params["country"], china.likelihood) == ("CN", "China", 4)
+    assert (china.consequence, china.likelihood * china.consequence) == (3, 12)
 
     canva = demo("Canva via SkoleTube")
     no_basis = {s.key.rsplit(":", 1)[1] for s in canva if s.kind == "no_basis"}

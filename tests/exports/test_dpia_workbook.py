@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from riskreg.catalogue import format_day, label_in, translate
-from riskreg.demo.dpias import MOMENTUM_AI
-from riskreg.dpia import scoring, services
+from riskreg.demo.dpias import CAPCUT, MOMENTUM_AI
+from riskreg.dpia import scoring, services, system_risk
 from riskreg.dpia.heatmap import heat_map
 from riskreg.dpia.models import Dpia, Risk
 from riskreg.dpia.scoring import ReductionFlag
@@ -517,3 +517,54 @@ def test_libreoffice_recalculates_and_follows_a_change(momentum: Demo, tmp_path:
     assert facts(sheet(after, lang, "Summary"))[translate(lang, "Residual risk")] != label_in(
         lang, dpia.residual_level
     )
+
+
+# --- the system's residual risk on the cover (issue 14 §1) -------------------------------------------------
+
+
+def cover_lines(ws: Worksheet, label: str) -> list[str]:
+    """The values of the label/value rows from ``label`` on, while the label is blank (one why per row)."""
+    rows = list(ws.iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == label)
+    found = [rows[start][1]]
+    for r in rows[start + 1 :]:
+        if r[0] is not None or r[1] is None:
+            break
+        found.append(r[1])
+    return found
+
+
+@pytest.mark.parametrize(
+    ("lang", "why"),
+    [
+        ("da", "Meget høj: eksponering over for Kina gennem ByteDance Ltd."),
+        ("en", "Very high: exposure to China through ByteDance Ltd."),
+    ],
+)
+def test_capcut_cover_shows_the_system_residual_risk_and_its_why(
+    demo_app: Flask, lang: str, why: str
+) -> None:
+    with demo_app.app_context():
+        session = db.session()
+        system = session.scalars(select(System).where(System.name == CAPCUT)).one()
+        newest = services.versions(session, system.id)[0]
+        expected = system_risk.residuals(session, [system.id], versions={system.id: newest}, on=TODAY)[
+            system.id
+        ]
+        ws = sheet(load(workbook(session, system, lang)), lang, "Summary")
+    assert translate(lang, "System residual risk") in texts(ws)
+    assert cover_lines(ws, translate(lang, "Level")) == [label_in(lang, RiskLevel.VERY_HIGH)]
+    lines = cover_lines(ws, translate(lang, "Why"))
+    assert lines == expected.why(lang) and why in lines
+    blocks = cover_lines(ws, translate(lang, "Blocks approval"))
+    assert [f"{b.text(lang)}. {b.unblock(lang)}" for b in expected.blockers] == blocks
+    # The DPIA's own figures stay live formulas beside it.
+    rows = {r[0].value: r[1].value for r in ws.iter_rows() if isinstance(r[0].value, str)}
+    assert str(rows[translate(lang, "Residual risk")]).startswith("=")
+
+
+def test_momentum_cover_is_very_high_from_its_dpia(momentum: Demo) -> None:
+    ws = sheet(load(workbook(momentum.session, momentum.system, "en")), "en", "Summary")
+    assert "System residual risk" in texts(ws)
+    assert cover_lines(ws, "Level") == ["Very high"]
+    assert any("risk" in line for line in cover_lines(ws, "Why"))

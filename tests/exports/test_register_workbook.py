@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from riskreg.catalogue import format_day, label_in, translate
+from riskreg.dpia import system_risk
 from riskreg.enums import (
     DecisionOutcome,
     DpfStatus,
@@ -349,3 +350,63 @@ def test_file_name() -> None:
         register_file_name("da", day, 'a/b:"c"')
         == f"{translate('da', 'Register')} - 2026-11-25 - a_b_c_.xlsx"
     )
+
+
+# --- the system residual risk (issue 14 §1) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_systems_residual_is_the_one_the_pages_show(demo: Session, lang: str) -> None:
+    _counts, wb = export(demo, lang)
+    t = lambda m: translate(lang, m)  # noqa: E731
+    rows = table(wb[t("Systems")])
+    ids = {name: sid for name, sid in demo.execute(select(System.name, System.id))}
+    expected = system_risk.residuals(demo, [ids[r[t("System")]] for r in rows])
+    for r in rows:
+        want = expected[ids[r[t("System")]]]
+        assert r[t("System residual risk")] == (label_in(lang, want.level) if want.level else None)
+        assert r[t("Why")] == ("; ".join(reason.text(lang) for reason in want.deciding) or None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "why"),
+    [
+        ("da", "eksponering over for Kina gennem ByteDance Ltd."),
+        ("en", "exposure to China through ByteDance Ltd."),
+    ],
+)
+def test_capcut_row_is_very_high_through_bytedance(demo: Session, lang: str, why: str) -> None:
+    _counts, wb = export(demo, lang)
+    t = lambda m: translate(lang, m)  # noqa: E731
+    row = next(r for r in table(wb[t("Systems")]) if r[t("System")] == "CapCut Pro")
+    assert row[t("System residual risk")] == label_in(lang, RiskLevel.VERY_HIGH)
+    assert why in row[t("Why")]
+    # The DPIA's own highest residual stays in its column beside it.
+    assert t("Residual risk") in row
+
+
+def test_the_system_residual_column_is_coloured_by_level(demo: Session) -> None:
+    _counts, wb = export(demo, "en")
+    ws = wb["Systems"]
+    header = [c.value for c in next(ws.iter_rows(max_row=1))]
+    letter = openpyxl.utils.get_column_letter(header.index("System residual risk") + 1)
+    ranges = [str(r.sqref) for r in ws.conditional_formatting]
+    assert any(ref.startswith(f"{letter}2:") for ref in ranges), ranges
+
+
+def test_a_scenario_export_says_the_residual_is_under_todays_list(demo: Session) -> None:
+    _counts, wb = export(demo, "en", scenario="DPF invalidated")
+    first = next(wb["Systems"].iter_rows(values_only=True))
+    assert first[0] == translate("en", systems_sheet.NOT_TODAY)
+
+
+@pytest.mark.parametrize("sort", ["-verdict", "outcome", "-review", "status", "vendor", "journal"])
+def test_the_residual_column_follows_every_sort_order(demo: Session, sort: str) -> None:
+    # The column's facts are streamed in the sheet's order beside its rows: every sort must line them up.
+    _counts, wb = export(demo, "en", sort=sort, flt=SystemFilter(archived=True))
+    rows = table(wb["Systems"])
+    ids = {name: sid for name, sid in demo.execute(select(System.name, System.id))}
+    expected = system_risk.residuals(demo, [ids[r["System"]] for r in rows])
+    assert [r["Why"] for r in rows] == [
+        "; ".join(reason.text("en") for reason in expected[ids[r["System"]]].deciding) or None for r in rows
+    ]

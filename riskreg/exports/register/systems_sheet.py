@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, select
 from riskreg.bodies.models import ApprovalBody
 from riskreg.catalogue import label_in
 from riskreg.dpia.models import Decision, Dpia, Risk
+from riskreg.dpia.residual import SystemResidual
 from riskreg.enums import (
     DecisionOutcome,
     DpiaState,
@@ -19,15 +20,32 @@ from riskreg.enums import (
     SystemStatus,
     TransferClass,
 )
-from riskreg.exports.register.sheet import NO_LIST, SEP, Export, Table, counted, sorted_names, stream
+from riskreg.exports.register.residual_column import residual_source, streamed_residuals
+from riskreg.exports.register.sheet import (
+    NO_LIST,
+    SEP,
+    Export,
+    Table,
+    counted,
+    sorted_names,
+    stream,
+)
 from riskreg.systems.models import Department, System, system_department
 from riskreg.systems.register_list import system_list_rows
-from riskreg.transfers import classified
+from riskreg.transfers import classified, sources
 from riskreg.vocabulary import N_
 
 TITLE_SYSTEMS = N_("Systems")
-#: The column of the Systems sheet with the residual risk level (coloured by conditional formatting).
+#: The columns of the Systems sheet with the DPIA's highest residual level and the system residual risk
+#: (both coloured by conditional formatting).
 RESIDUAL_COLUMN = 13
+SYSTEM_RESIDUAL_COLUMN = 14
+#: Between the reasons of one system's why.
+WHY_SEP = "; "
+NOT_TODAY = N_(
+    "The system residual risk weighs the transfer facts under today's official list, as a body decides on "
+    "it; the verdict columns follow the list chosen for this export."
+)
 
 
 def _departments() -> Any:
@@ -126,6 +144,8 @@ def systems_table(x: Export, empty: str) -> Table:
         (N_("Transfers"), 11, "number"),
         (N_("DPIA"), 16, "plain"),
         (N_("Residual risk"), 12, "plain"),
+        (N_("System residual risk"), 14, "plain"),
+        (N_("Why"), 60, "plain"),
         (N_("Last decision"), 34, "plain"),
         (N_("Decision date"), 12, "date"),
         (N_("Next review"), 12, "date"),
@@ -156,6 +176,7 @@ def systems_table(x: Export, empty: str) -> Table:
     exposures, states, decided = w.labels(ExposureLevel), w.labels(DpiaState), w.labels(DecisionOutcome)
     levels, country_list, yes, no = w.levels, w.country_list, w.yes, w.no
     lowest = label_in(w.lang, RiskLevel.LOW)
+    labelled = {level: label_in(w.lang, level) for level in RiskLevel}
     archived = x.flt.archived
 
     def decision_text(body: str | None, outcome: str | None) -> str | None:
@@ -163,8 +184,19 @@ def systems_table(x: Export, empty: str) -> Table:
             return None
         return w.t(N_("%(body)s: %(outcome)s"), body=body, outcome=decided.get(outcome or "", outcome))
 
+    source = residual_source(x.session, sources.today()) if x.choice.source is not None else None
+
+    def cells(residual: SystemResidual) -> tuple[str | None, str | None]:
+        """The level and the deciding why, in the reader's language."""
+        if residual.level is None:
+            return None, None
+        why = WHY_SEP.join(reason.text(w.lang) for reason in residual.deciding)
+        return labelled[residual.level], why or None
+
     def rows() -> Iterator[Sequence[Any]]:
-        for r in stream(x.session, stmt):
+        for r, residual in streamed_residuals(
+            x.session, source, stream(x.session, stmt), x.ids(), x.ids(ordered=True), w.countries, cells
+        ):
             verdict = r.verdict
             row = (
                 r.name,
@@ -181,17 +213,19 @@ def systems_table(x: Export, empty: str) -> Table:
                 r.transfer_count,
                 states[r.dpia_state] if r.dpia_state is not None else None,
                 (levels.get(r.residual_points, lowest) if r.residual_points is not None else None),
+                *residual,
                 decision_text(r.decision_body, r.decision_outcome),
                 r.decision_on,
                 r.next_review_on,
             )
             yield (*row, yes if r.is_archived else no) if archived else row
 
+    notes = [x.t(NO_LIST)] if x.choice.source is None else [x.t(NOT_TODAY)] if x.choice.is_computed else []
     return Table(
         x.t(TITLE_SYSTEMS),
         x.columns(columns),
         counted(rows(), x.counts, "systems"),
-        notes=[x.t(NO_LIST)] if x.choice.source is None else [],
+        notes=notes,
         empty=empty,
-        level_columns=(RESIDUAL_COLUMN,),
+        level_columns=(RESIDUAL_COLUMN, SYSTEM_RESIDUAL_COLUMN),
     )
