@@ -25,11 +25,12 @@ def test_filtered_register_and_a_dpia_download_as_workbooks(app, live_server, pa
     page.click("main form[method=post] button[type=submit]")
     page.wait_for_url(live_server + "/")
 
-    # The register, filtered to the rejected systems, downloaded as the page shows it.
+    # The register, filtered to the postponed systems (the three cases, before Direktionen on 17 June 2026),
+    # downloaded as the page shows it.
     page.goto(live_server + "/systems/")
-    page.select_option("select[name=status]", "rejected")
+    page.select_option("select[name=status]", "postponed")
     page.click("form[role=search] button[type=submit]")
-    page.wait_for_url("**/systems/?*status=rejected*")
+    page.wait_for_url("**/systems/?*status=postponed*")
     with page.expect_download() as info:
         page.click("[data-testid=register-download] a[data-lang=da]")
     download = info.value
@@ -39,8 +40,8 @@ def test_filtered_register_and_a_dpia_download_as_workbooks(app, live_server, pa
     systems = load_workbook(path).worksheets[0]
     names = {row[0] for row in systems.iter_rows(min_row=2, values_only=True) if row[0]}
     with app.app_context():
-        rejected = set(db.session.scalars(select(System.name).where(System.status == SystemStatus.REJECTED)))
-    assert names == rejected and {CAPCUT, CANVA, MOMENTUM_AI} <= names
+        postponed = set(db.session.scalars(select(System.name).where(System.status == SystemStatus.POSTPONED)))
+    assert names == postponed and {CAPCUT, CANVA, MOMENTUM_AI} <= names
 
     # The DPIA workbook from the system's page, in English.
     page.click(f"text={MOMENTUM_AI}")
