@@ -40,7 +40,8 @@ def test_filtered_register_and_a_dpia_download_as_workbooks(app, live_server, pa
     systems = load_workbook(path).worksheets[0]
     names = {row[0] for row in systems.iter_rows(min_row=2, values_only=True) if row[0]}
     with app.app_context():
-        postponed = set(db.session.scalars(select(System.name).where(System.status == SystemStatus.POSTPONED)))
+        query = select(System.name).where(System.status == SystemStatus.POSTPONED)
+        postponed = set(db.session.scalars(query))
     assert names == postponed and {CAPCUT, CANVA, MOMENTUM_AI} <= names
 
     # The DPIA workbook from the system's page, in English.
