@@ -37,7 +37,7 @@ from riskreg.auth.models import User
 from riskreg.auth.passwords import generate_password
 from riskreg.auth.services import create_user, find_user
 from riskreg.bodies.models import ApprovalBody
-from riskreg.dpia import agenda_items, services
+from riskreg.dpia import agenda_items, approval, services
 from riskreg.dpia.models import Dpia, Measure
 from riskreg.enums import DecisionOutcome, ListedProcessing, Role, Wp248Criterion
 from riskreg.systems.models import System
@@ -607,9 +607,9 @@ def _build(
         if reason is not None:
             services.dismiss_suggestion(session, dpia, view.suggestion.key, LANG, reason)
             dismissals += 1
-    services.submit(session, dpia, LANG, case.decisions[0].meeting_on)
+    approval.submit(session, dpia, LANG, case.decisions[0].meeting_on)
     for decision in case.decisions:
-        services.record_decision(
+        approval.record_decision(
             session,
             dpia,
             {

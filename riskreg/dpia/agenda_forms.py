@@ -10,7 +10,7 @@ from wtforms import BooleanField, DateField, IntegerField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from riskreg.dpia.agenda_items import ITEM_TEXT_MAX
-from riskreg.dpia.services import DECISION_TEXT_MAX
+from riskreg.dpia.approval import DECISION_TEXT_MAX
 from riskreg.enums import DecisionOutcome
 from riskreg.forms import MultiCheckboxField, VersionedForm, enum_select
 

@@ -2,7 +2,7 @@
 
 Direktionen took CapCut Pro, Canva via SkoleTube and the AI text assistant in Momentum as one item ("Afviste
 it-systemer", 85.15.02G01-11-26) and postponed all three in one decision. Recording an item's decision records
-it for each of its cases through ``services.record_decision``, and commits once: all or nothing.
+it for each of its cases through ``approval.record_decision``, and commits once: all or nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from riskreg.auth.models import User
 from riskreg.bodies.models import ApprovalBody
-from riskreg.dpia import services
+from riskreg.dpia import approval
 from riskreg.dpia.models import AgendaItem, Decision, Dpia, Risk
 from riskreg.enums import DpiaState
 from riskreg.errors import DomainError
@@ -172,7 +172,7 @@ def record_item_decision(
     session: Session, item: AgendaItem, values: dict[str, Any], user: User, lang: str
 ) -> list[Decision]:
     """Record one decision for every open case of the item and commit once; if one is refused, none is."""
-    if not services.may_decide_for(user, item.body_id):
+    if not approval.may_decide_for(user, item.body_id):
         raise DomainError(_("You can record decisions only for your own body."))
     cases = open_cases(item)
     if not cases:
@@ -182,7 +182,7 @@ def record_item_decision(
     decisions = []
     for dpia in sorted(cases, key=lambda d: d.system.name.lower()):
         try:
-            decisions.append(services.record_decision(session, dpia, shared, user, lang, commit_now=False))
+            decisions.append(approval.record_decision(session, dpia, shared, user, lang, commit_now=False))
         except DomainError as exc:
             session.rollback()
             raise DomainError(

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.bodies.models import ApprovalBody
-from riskreg.dpia import agenda_items, minutes, services
+from riskreg.dpia import agenda_items, approval, minutes
 from riskreg.dpia.agenda_forms import AgendaItemForm, ItemDecisionForm
 from riskreg.dpia.models import AgendaItem, Dpia
 from riskreg.dpia.system_risk import residuals
@@ -104,7 +104,7 @@ def item_decision(item_id: int) -> Response | tuple[str, int]:
         item=item,
         cases=cases,
         residuals=residuals(session, [d.system_id for d in cases], versions={d.system_id: d for d in cases}),
-        may_decide=services.may_decide_for(user, item.body_id),
+        may_decide=approval.may_decide_for(user, item.body_id),
         lang=lang,
         cancel=_meeting_url(item.body_id, item.meeting_on),
     )

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from riskreg.dpia.services import DECISION_TEXT_MAX, WITHDRAWAL_REASON_MAX
+from riskreg.dpia.approval import DECISION_TEXT_MAX, WITHDRAWAL_REASON_MAX
 from riskreg.dpia.workflow import BODY_OUTCOMES
 from riskreg.enums import DecisionOutcome
 from riskreg.forms import VersionedForm, select_choices
@@ -68,7 +68,7 @@ class DecisionForm(VersionedForm):
     )
 
     def values(self) -> dict[str, Any]:
-        """The values ``services.record_decision`` takes."""
+        """The values ``approval.record_decision`` takes."""
         return {
             "body_id": self.body_id.data,
             "outcome": self.outcome.data,

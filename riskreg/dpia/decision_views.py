@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
 from riskreg.bodies.models import ApprovalBody
-from riskreg.dpia import agenda_items, minutes, services, system_risk, workflow
+from riskreg.dpia import agenda_items, approval, minutes, system_risk, workflow
 from riskreg.dpia.decision_forms import CorrectionForm, DecisionForm, WithdrawalForm
 from riskreg.dpia.models import Decision, Dpia
 from riskreg.dpia.precedents import precedents_for
@@ -37,7 +37,7 @@ def _dpia_tab(system_id: int) -> str:
 
 def _offer_alternatives(form: DecisionForm, dpia: Dpia) -> None:
     form.alternative_system_id.choices = select_choices(
-        [("", _("— none —")), *services.alternative_systems(db.session(), dpia)]
+        [("", _("— none —")), *approval.alternative_systems(db.session(), dpia)]
     )
 
 
@@ -58,10 +58,10 @@ def new(dpia_id: int) -> Response | tuple[str, int]:
         abort(404)
     user = current_user._get_current_object()  # type: ignore[attr-defined]
     # A steering member outside every body may read the case but decides for none (the page says so).
-    bodies = services.bodies_user_may_decide_for(session, user)
+    bodies = approval.bodies_user_may_decide_for(session, user)
     lang = current_language()
     residual = system_risk.residual_of(session, dpia.system_id, dpia)
-    case = services.case_of(session, dpia, lang, residual=residual)
+    case = approval.case_of(session, dpia, lang, residual=residual)
     in_review = dpia.state == DpiaState.IN_REVIEW
     form = DecisionForm()
     form.body_id.choices = select_choices((b.id, b.name) for b in bodies)
@@ -80,7 +80,7 @@ def new(dpia_id: int) -> Response | tuple[str, int]:
             try:
                 loaded = form.version.data or ""
                 check_version(session, dpia, loaded if loaded.isdigit() else None)
-                decision = services.record_decision(session, dpia, form.values(), user, lang)
+                decision = approval.record_decision(session, dpia, form.values(), user, lang)
             except ConflictError as exc:
                 conflict, status = exc.message, 409
                 form.version.data = str(dpia.version)
@@ -112,7 +112,7 @@ def new(dpia_id: int) -> Response | tuple[str, int]:
             case=case,
             residual=residual,
             lang=lang,
-            may_withdraw=services.may_withdraw(session, dpia),
+            may_withdraw=approval.may_withdraw(session, dpia),
             verdict=minutes.transfer_verdicts(session, [dpia.system_id]).get(dpia.system_id),
             precedents=precedents_for(session, dpia.system_id),
             conflict=conflict,
@@ -135,7 +135,7 @@ def correct(decision_id: int) -> Response | tuple[str, int]:
     user = current_user._get_current_object()  # type: ignore[attr-defined]
     lang = current_language()
     form = CorrectionForm()
-    form.body_id.choices = select_choices((b.id, b.name) for b in services.chain_bodies(session))
+    form.body_id.choices = select_choices((b.id, b.name) for b in approval.chain_bodies(session))
     _offer_alternatives(form, dpia)
     if request.method == "GET":
         form.body_id.data = str(decision.body_id)
@@ -149,7 +149,7 @@ def correct(decision_id: int) -> Response | tuple[str, int]:
             try:
                 loaded = form.version.data or ""
                 check_version(session, dpia, loaded if loaded.isdigit() else None)
-                correction = services.correct_decision(session, decision, form.values(), user, lang)
+                correction = approval.correct_decision(session, decision, form.values(), user, lang)
             except ConflictError as exc:
                 conflict, status = exc.message, 409
                 form.version.data = str(dpia.version)
@@ -198,7 +198,7 @@ def withdraw(dpia_id: int) -> Response | tuple[str, int]:
             try:
                 loaded = form.version.data or ""
                 check_version(session, dpia, loaded if loaded.isdigit() else None)
-                services.withdraw_case(session, dpia, form.values(), user, current_language())
+                approval.withdraw_case(session, dpia, form.values(), user, current_language())
             except ConflictError as exc:
                 conflict, status = exc.message, 409
                 form.version.data = str(dpia.version)
@@ -213,7 +213,7 @@ def withdraw(dpia_id: int) -> Response | tuple[str, int]:
             dpia=dpia,
             system=dpia.system,
             form=form,
-            may_withdraw=services.may_withdraw(session, dpia),
+            may_withdraw=approval.may_withdraw(session, dpia),
             conflict=conflict,
             dpia_tab=_dpia_tab(dpia.system_id),
         ),
@@ -224,7 +224,7 @@ def withdraw(dpia_id: int) -> Response | tuple[str, int]:
 @bp.route("/agenda/")
 @requires(Permission.READ)
 def agendas() -> str:
-    return render_template("dpia/agendas.html", meetings=services.meetings(db.session()))
+    return render_template("dpia/agendas.html", meetings=approval.meetings(db.session()))
 
 
 @bp.route("/agenda/<int:body_id>/<string:meeting>")
@@ -235,7 +235,7 @@ def agenda(body_id: int, meeting: str) -> str:
     on = minutes.parse_day(meeting)
     if body is None or on is None:
         abort(404)
-    items = services.agenda(session, body.id, on)
+    items = approval.agenda(session, body.id, on)
     entries = agenda_items.entries(agenda_items.items_of(session, body.id, on))
     # A case on an item is shown under it; the rest as before, numbered after the items.
     on_items = [c.dpia for e in entries for c in e.cases]

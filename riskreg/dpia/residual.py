@@ -233,8 +233,8 @@ def system_residual(
         reasons.append(
             Reason(FACT_LEVELS[fact], _REASONS[fact], {"recipient": e.entity, "country": e.country}, fact)
         )
-    # Worst first; within a level the facts (transfers, then exposure) before the DPIA risks: what the register
-    # knows on its own, such as "exposure to China through ByteDance Ltd.", leads the why.
+    # Worst first; within a level the facts (transfers, then exposure) before the DPIA risks: what the
+    # register knows on its own, such as "exposure to China through ByteDance Ltd.", leads the why.
     reasons.sort(key=lambda r: (-r.level.rank, r.fact is None))
     level = reasons[0].level if reasons else None
     return SystemResidual(level, tuple(reasons), tuple(blockers), has_dpia=risks is not None)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
-from riskreg.dpia import scoring, services, system_risk
+from riskreg.dpia import approval, scoring, services, system_risk
 from riskreg.dpia.forms import RiskForm, SectionsForm
 from riskreg.dpia.heatmap import heat_map
 from riskreg.dpia.models import Dpia, Measure, Risk
@@ -307,7 +307,7 @@ def submit(dpia_id: int) -> Response:
             flash(_("Not a date: %(value)s.", value=raw[:40]), "error")
             return _to_view(dpia.system_id, "submit")
     try:
-        services.submit(db.session(), dpia, current_language(), meeting_on)
+        approval.submit(db.session(), dpia, current_language(), meeting_on)
     except DomainError as exc:
         flash(exc.message, "error")
     else:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from riskreg.dpia import services as dpia_services
+from riskreg.dpia import approval
 from riskreg.dpia.models import Decision, Dpia
 from riskreg.enums import DecisionOutcome, DpfStatus, ExposureLevel, Outcome, SystemStatus, TransferClass
 from riskreg.systems.models import System
@@ -72,7 +72,7 @@ def _live_systems() -> Any:
 
 
 def _overdue_cases(session: Session, today: dt.date) -> list[OverdueCase]:
-    cases = dpia_services.overdue_cases(session, today, LIMIT)
+    cases = approval.overdue_cases(session, today, LIMIT)
     ids = [c.id for c in cases]
     if not ids:
         return []

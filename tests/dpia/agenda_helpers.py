@@ -44,7 +44,7 @@ def before_the_board(
 ) -> list[int]:
     """DPIA ids of cases that the two earlier bodies passed on to Direktionen's meeting of 3 June 2026."""
     from riskreg.auth.services import create_user
-    from riskreg.dpia import services
+    from riskreg.dpia import approval
     from riskreg.dpia.models import Dpia
 
     ids = []
@@ -59,7 +59,7 @@ def before_the_board(
                 (chain.first, FIRST_MEETING, STEERING_MEETING),
                 (chain.second, STEERING_MEETING, BOARD_MEETING),
             ):
-                services.record_decision(
+                approval.record_decision(
                     db.session,
                     db.session.get(Dpia, dpia_id),
                     {

@@ -93,7 +93,7 @@ def submit_case(
     proposal: str = "Reject; offer the staff edition instead.",
 ) -> None:
     """Give the draft one risk of ``level`` and submit it to the first body."""
-    from riskreg.dpia import services
+    from riskreg.dpia import approval, services
 
     likelihood, consequence = SCORES[level]
     with app.app_context():
@@ -108,7 +108,7 @@ def submit_case(
             },
         )
         services.save_sections(db.session, dpia, {"proposal": proposal})
-        services.submit(db.session, dpia, "da", meeting_on)
+        approval.submit(db.session, dpia, "da", meeting_on)
 
 
 def state(app: Flask, dpia_id: int) -> tuple[DpiaState, int | None, dt.date | None, SystemStatus, int]:

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from riskreg.auth.models import User
-from riskreg.dpia import services, workflow
+from riskreg.dpia import approval, services, workflow
 from riskreg.dpia.models import Dpia
 from riskreg.enums import DecisionOutcome, DpiaState, LocationKind, RiskLevel, SystemStatus
 from riskreg.errors import DomainError
@@ -51,7 +51,7 @@ def submitted(session: Session, system_id: int, risk: tuple[int, int], meeting_o
             "inherent_consequence": risk[1],
         },
     )
-    return services.submit(session, dpia, "en", meeting_on)
+    return approval.submit(session, dpia, "en", meeting_on)
 
 
 def capcut(session: Session) -> int:
@@ -106,7 +106,7 @@ def decide(
     values = {"body_id": body_id, "outcome": outcome.value, "meeting_on": on, **extra}
     if outcome in workflow.APPROVALS:
         values["residual_accepted"] = True
-    return services.record_decision(session, dpia, values, user, "en")
+    return approval.record_decision(session, dpia, values, user, "en")
 
 
 @pytest.mark.parametrize("build", [capcut, canva], ids=["CapCut Pro", "Canva via SkoleTube"])
@@ -115,7 +115,7 @@ def test_the_first_body_cannot_approve_and_riskreg_says_why(
 ) -> None:
     dpia = submitted(session, build(session), (1, 2), APRIL)  # a low DPIA risk: the transfer facts decide
 
-    case = services.case_of(session, dpia, "en")
+    case = approval.case_of(session, dpia, "en")
     assert case.residual == RiskLevel.VERY_HIGH
     assert DecisionOutcome.APPROVED not in workflow.allowed(case, chain.first)
     with pytest.raises(DomainError) as refused:
@@ -140,7 +140,7 @@ def test_momentum_very_high_residual_only_the_last_body_may_accept(
     session: Session, chain: Chain, dpo: User
 ) -> None:
     dpia = submitted(session, momentum(session), (4, 4), APRIL)
-    assert services.case_of(session, dpia).residual == RiskLevel.VERY_HIGH
+    assert approval.case_of(session, dpia).residual == RiskLevel.VERY_HIGH
     for body, on in ((chain.first, APRIL), (chain.second, MAY_7)):
         with pytest.raises(DomainError, match="Escalate it"):
             decide(session, dpia, dpo, body, DecisionOutcome.APPROVED, on)

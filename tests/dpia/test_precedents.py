@@ -17,7 +17,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from riskreg.auth.models import User
-from riskreg.dpia import services
+from riskreg.dpia import approval, services
 from riskreg.dpia.precedents import precedents_by_system, precedents_for
 from riskreg.enums import DecisionOutcome, LocationKind, Role, SystemStatus
 from riskreg.extensions import db
@@ -64,8 +64,8 @@ def register(app: Flask, chain: Chain, make_user: Callable[..., int]) -> Iterato
                 system = session.get(System, system_id)
                 dpia = services.current_dpia(session, system_id) or services.start_dpia(session, system, "da")
                 dpia = services.save_sections(session, dpia, {"description": "Beskrivelse"})
-                services.submit(session, dpia, "da", on)
-                services.record_decision(
+                approval.submit(session, dpia, "da", on)
+                approval.record_decision(
                     session,
                     dpia,
                     {

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from riskreg.audit import AuditEntry, set_actor
 from riskreg.auth.models import User
-from riskreg.dpia import services
+from riskreg.dpia import approval, services
 from riskreg.dpia.models import Decision, Dpia, Measure, Risk, SuggestionDismissal
 from riskreg.dpia.scoring import ReductionFlag
 from riskreg.enums import (
@@ -119,7 +119,7 @@ def user(session: Session, make_user: Callable[..., int], role: Role, body_id: i
 def decide(
     session: Session, dpia: Dpia, who: User, body_id: int, outcome: DecisionOutcome, **values: Any
 ) -> Decision:
-    return services.record_decision(
+    return approval.record_decision(
         session,
         dpia,
         {"body_id": body_id, "outcome": outcome.value, "meeting_on": JUNE_4, **values},
@@ -327,7 +327,7 @@ def test_invalid_risks_are_refused_and_change_nothing(
 
     # The same values on an existing risk of a submitted DPIA: no change, and no new version.
     risk = services.add_risk(session, dpia, risk_values())
-    services.submit(session, dpia, LANG, JUNE_4)
+    approval.submit(session, dpia, LANG, JUNE_4)
     with pytest.raises(DomainError):
         services.update_risk(session, risk, risk_values(**values))
     session.expire_all()
@@ -404,7 +404,7 @@ def submitted(session: Session, chain: Chain, dpia_id: int) -> Dpia:
     services.add_risk(session, dpia, risk_values(measure_ids=keys))
     services.add_risk(session, dpia, risk_values((1, 2), title="Fejl i udkast"))
     services.save_sections(session, dpia, {"necessity": "Nødvendig for undervisningen"})
-    services.submit(session, dpia, LANG, JUNE_4)
+    approval.submit(session, dpia, LANG, JUNE_4)
     assert dpia.state == DpiaState.IN_REVIEW
     return dpia
 
@@ -473,13 +473,13 @@ def test_changing_a_submitted_dpia_makes_version_2_and_leaves_version_1(
 
 def test_submitting_version_2_supersedes_version_1_in_review(session: Session, submitted: Dpia) -> None:
     draft = services.save_sections(session, submitted, {"necessity": "Ny begrundelse"})
-    services.submit(session, draft, LANG, JUNE_11)
+    approval.submit(session, draft, LANG, JUNE_11)
     assert dpia_versions(session, submitted.system_id) == [
         (1, DpiaState.SUPERSEDED),
         (2, DpiaState.IN_REVIEW),
     ]
     with pytest.raises(DomainError):
-        services.submit(session, draft, LANG, JUNE_18)
+        approval.submit(session, draft, LANG, JUNE_18)
 
 
 def test_submitting_needs_a_description(session: Session, dpia_id: int) -> None:
@@ -487,7 +487,7 @@ def test_submitting_needs_a_description(session: Session, dpia_id: int) -> None:
     assert dpia is not None
     services.save_sections(session, dpia, {"description": "  "})
     with pytest.raises(DomainError) as refused:
-        services.submit(session, dpia, LANG, JUNE_4)
+        approval.submit(session, dpia, LANG, JUNE_4)
     assert refused.value.field == "description"
     assert dpia_versions(session, dpia.system_id) == [(1, DpiaState.DRAFT)]
 
@@ -621,7 +621,7 @@ def test_a_very_high_residual_risk_goes_to_the_final_body(
     dpia = session.get(Dpia, dpia_id)
     assert dpia is not None
     services.add_risk(session, dpia, risk_values((4, 4)))
-    services.submit(session, dpia, LANG, JUNE_4)
+    approval.submit(session, dpia, LANG, JUNE_4)
     dpo = user(session, make_user, Role.DPO)
     decide(session, dpia, dpo, chain.first, DecisionOutcome.ESCALATED)
     with pytest.raises(DomainError):
@@ -649,7 +649,7 @@ def test_a_closed_case_records_the_meeting_that_decided_it(
 ) -> None:
     dpia = session.get(Dpia, dpia_id)
     assert dpia is not None
-    services.submit(session, dpia, LANG, agenda)
+    approval.submit(session, dpia, LANG, agenda)
     assert dpia.meeting_on == agenda
     # Issue 14: a rejection at the first body no longer closes the case, so the first body closes it by
     # approving; for that Render Cloud Inc. (US, no basis, which blocks approval) is taken off the system.
@@ -713,7 +713,7 @@ def test_bad_decision_input_is_refused(
         {"body_id": chain.first, "outcome": "rejected", "meeting_on": JUNE_4, "rationale": "x" * 8001},
     ):
         with pytest.raises(DomainError):
-            services.record_decision(session, submitted, values, dpo, LANG)
+            approval.record_decision(session, submitted, values, dpo, LANG)
     assert count(session, Decision) == 0
     assert submitted.state == DpiaState.IN_REVIEW
 
@@ -813,7 +813,7 @@ def test_dpia_changes_are_logged_with_the_actor(
         session, dpia, risk_values(measure_ids=[measure(session, "training").id], owner="Skolechef")
     )
     services.dismiss_suggestion(session, dpia, "ai", LANG, "Ingen AI i brug")
-    services.submit(session, dpia, LANG, JUNE_4)
+    approval.submit(session, dpia, LANG, JUNE_4)
     decide(session, dpia, dpo, chain.first, DecisionOutcome.REJECTED, rationale="Nej")
 
     dpia_entries = [e for e in audit_entries(session, "dpia") if e.entity_id == dpia_id]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from riskreg.catalogue import format_day, label_in, translate
 from riskreg.demo.dpias import CAPCUT, MOMENTUM_AI
-from riskreg.dpia import scoring, services, system_risk
+from riskreg.dpia import approval, scoring, services, system_risk
 from riskreg.dpia.heatmap import heat_map
 from riskreg.dpia.models import Dpia, Risk
 from riskreg.dpia.scoring import ReductionFlag
@@ -399,8 +399,8 @@ def test_user_text_stays_text(
         # The services strip leading white space; the writer must keep a tab as text on its own.
         dpia.risks[0].residual_reason = tab
         session.commit()
-        services.submit(session, dpia, "da", dt.date(2026, 6, 10))
-        services.record_decision(
+        approval.submit(session, dpia, "da", dt.date(2026, 6, 10))
+        approval.record_decision(
             session,
             dpia,
             {"body_id": dpia.body_id, "outcome": "rejected", "meeting_on": dt.date(2026, 6, 10),
