@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from riskreg.auth.permissions import Permission, requires
@@ -24,6 +25,7 @@ from riskreg.forms import select_choices, show_error
 from riskreg.i18n import current_language
 from riskreg.labels import label
 from riskreg.services import check_version
+from riskreg.views import save_form
 
 bp = Blueprint("decisions", __name__)
 
@@ -123,6 +125,12 @@ def new(dpia_id: int) -> Response | tuple[str, int]:
     )
 
 
+def _unchanged_case(session: Session, dpia: Dpia, form: Any) -> None:
+    """Refuse a save made on a stale copy of the case (someone recorded a decision meanwhile)."""
+    loaded = form.version.data or ""
+    check_version(session, dpia, loaded if loaded.isdigit() else None)
+
+
 @bp.route("/decision/<int:decision_id>/correct", methods=["GET", "POST"])
 @requires(Permission.CORRECT_DECISION)
 def correct(decision_id: int) -> Response | tuple[str, int]:
@@ -141,41 +149,25 @@ def correct(decision_id: int) -> Response | tuple[str, int]:
         form.body_id.data = str(decision.body_id)
         form.meeting_on.data = decision.meeting_on
         form.case_number.data = decision.case_number
-        form.version.data = str(dpia.version)
-    status, conflict = 200, None
-    if request.method == "POST":
-        status = 400
-        if form.validate_on_submit():
-            try:
-                loaded = form.version.data or ""
-                check_version(session, dpia, loaded if loaded.isdigit() else None)
-                correction = approval.correct_decision(session, decision, form.values(), user, lang)
-            except ConflictError as exc:
-                conflict, status = exc.message, 409
-                form.version.data = str(dpia.version)
-            except DomainError as exc:
-                show_error(form, exc, fields=ERROR_FIELDS)
-            else:
-                flash(
-                    _(
-                        "Decision corrected: %(body)s, %(outcome)s.",
-                        body=correction.body.name,
-                        outcome=label(correction.outcome).lower(),
-                    ),
-                    "success",
-                )
-                return redirect(_dpia_tab(dpia.system_id))
-    return (
-        render_template(
-            "dpia/correct.html",
-            decision=decision,
-            dpia=dpia,
-            system=dpia.system,
-            form=form,
-            conflict=conflict,
-            dpia_tab=_dpia_tab(dpia.system_id),
+
+    def save() -> Decision:
+        _unchanged_case(session, dpia, form)
+        return approval.correct_decision(session, decision, form.values(), user, lang)
+
+    return save_form(
+        form,
+        save,
+        success=lambda c: _(
+            "Decision corrected: %(body)s, %(outcome)s.", body=c.body.name, outcome=label(c.outcome).lower()
         ),
-        status,
+        redirect_to=_dpia_tab(dpia.system_id),
+        template="dpia/correct.html",
+        record=dpia,
+        error_fields=ERROR_FIELDS,
+        decision=decision,
+        dpia=dpia,
+        system=dpia.system,
+        dpia_tab=_dpia_tab(dpia.system_id),
     )
 
 
@@ -189,35 +181,22 @@ def withdraw(dpia_id: int) -> Response | tuple[str, int]:
         abort(404)
     user = current_user._get_current_object()  # type: ignore[attr-defined]
     form = WithdrawalForm()
-    if request.method == "GET":
-        form.version.data = str(dpia.version)
-    status, conflict = 200, None
-    if request.method == "POST":
-        status = 400
-        if form.validate_on_submit():
-            try:
-                loaded = form.version.data or ""
-                check_version(session, dpia, loaded if loaded.isdigit() else None)
-                approval.withdraw_case(session, dpia, form.values(), user, current_language())
-            except ConflictError as exc:
-                conflict, status = exc.message, 409
-                form.version.data = str(dpia.version)
-            except DomainError as exc:
-                show_error(form, exc)
-            else:
-                flash(_("The case has been withdrawn; the system is rejected."), "success")
-                return redirect(_dpia_tab(dpia.system_id))
-    return (
-        render_template(
-            "dpia/withdraw.html",
-            dpia=dpia,
-            system=dpia.system,
-            form=form,
-            may_withdraw=approval.may_withdraw(session, dpia),
-            conflict=conflict,
-            dpia_tab=_dpia_tab(dpia.system_id),
-        ),
-        status,
+
+    def save() -> Decision:
+        _unchanged_case(session, dpia, form)
+        return approval.withdraw_case(session, dpia, form.values(), user, current_language())
+
+    return save_form(
+        form,
+        save,
+        success=_("The case has been withdrawn; the system is rejected."),
+        redirect_to=_dpia_tab(dpia.system_id),
+        template="dpia/withdraw.html",
+        record=dpia,
+        dpia=dpia,
+        system=dpia.system,
+        may_withdraw=approval.may_withdraw(session, dpia),
+        dpia_tab=_dpia_tab(dpia.system_id),
     )
 
 
