@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from riskreg.countries.models import JurisdictionExposure, country_names
@@ -173,39 +173,52 @@ def _finding(r: Any, names: dict[str, dict[str, str]], labels: dict[str, str]) -
     )
 
 
-def _add_exposure(
-    session: Session,
-    by_system: dict[int, Assessment],
-    system_ids: Sequence[int] | None,
-    names: dict[str, dict[str, str]],
-) -> None:
+def exposure_entities(system_ids: Sequence[int] | Any | None = None) -> Select[Any]:
+    """The exposure rows (``exposure_rows``) with the names of the vendor, its parent, the sub-processor and
+    its parent, so that ``exposed_entity`` can name who is exposed."""
     exp = exposure_rows(system_ids).subquery()
     vendor, sub = aliased(Vendor), aliased(SubProcessor)
-    stmt = (
+    return (
         select(
             exp,
             vendor.name.label("vendor_name"),
             vendor.parent_name,
             sub.name.label("sub_name"),
             sub.parent_company,
-            JurisdictionExposure.laws,
         )
         .join(vendor, vendor.id == exp.c.vendor_id)
         .outerjoin(sub, sub.id == exp.c.sub_processor_id)
-        .join(JurisdictionExposure, JurisdictionExposure.country_code == exp.c.country_code)
-        .order_by(exp.c.system_id, exp.c.severity.desc(), exp.c.role)
+    )
+
+
+def exposed_entity(r: Any) -> str:
+    """The entity an ``exposure_entities`` row is about: the parent when the exposure is the parent's."""
+    return {
+        EntityRole.VENDOR: r.vendor_name,
+        EntityRole.VENDOR_PARENT: r.parent_name or r.vendor_name,
+        EntityRole.SUB_PROCESSOR: r.sub_name,
+        EntityRole.SUB_PROCESSOR_PARENT: r.parent_company or r.sub_name,
+    }[EntityRole(r.role)]
+
+
+def _add_exposure(
+    session: Session,
+    by_system: dict[int, Assessment],
+    system_ids: Sequence[int] | None,
+    names: dict[str, dict[str, str]],
+) -> None:
+    rows = exposure_entities(system_ids).subquery()
+    stmt = (
+        select(rows, JurisdictionExposure.laws)
+        .join(JurisdictionExposure, JurisdictionExposure.country_code == rows.c.country_code)
+        .order_by(rows.c.system_id, rows.c.severity.desc(), rows.c.role)
     )
     for r in session.execute(stmt):
         a = by_system.get(r.system_id)
         if a is None:  # pragma: no cover - every system has its vendor as a transfer
             continue
         role = EntityRole(r.role)
-        entity = {
-            EntityRole.VENDOR: r.vendor_name,
-            EntityRole.VENDOR_PARENT: r.parent_name or r.vendor_name,
-            EntityRole.SUB_PROCESSOR: r.sub_name,
-            EntityRole.SUB_PROCESSOR_PARENT: r.parent_company or r.sub_name,
-        }[role]
+        entity = exposed_entity(r)
         laws = list(r.laws or [])
         countries = {lang: names[lang].get(r.country_code, r.country_code) for lang in names}
         a.exposure.append(

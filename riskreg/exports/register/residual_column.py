@@ -26,11 +26,11 @@ from riskreg.dpia.residual import (
     system_residual,
     transfer_fact,
 )
-from riskreg.enums import EntityRole, ExposureLevel, TransferClass
+from riskreg.enums import ExposureLevel, TransferClass
 from riskreg.errors import DomainError
 from riskreg.exports.register.sheet import YIELD_PER, stream
-from riskreg.transfers import rules, sources
-from riskreg.transfers.classified import exposure_rows, transfer_rows
+from riskreg.transfers import findings, rules, sources
+from riskreg.transfers.classified import transfer_rows
 from riskreg.vendors.models import SubProcessor, Vendor
 
 #: Classes that can imply a level (``transfer_fact``); the others are not fetched.
@@ -96,38 +96,17 @@ def transfer_fact_of(r: Any, countries: Mapping[str, str]) -> TransferFacts | No
 
 def exposure_facts_stmt(system_ids: Any, ordered: Any = None) -> Any:
     """The high and very high exposure, worst first per system (in ``ordered``'s ``position`` order)."""
-    exp = exposure_rows(system_ids).subquery()
-    vendor, sub = aliased(Vendor), aliased(SubProcessor)
-    stmt = (
-        select(
-            exp.c.system_id,
-            exp.c.role,
-            exp.c.country_code,
-            exp.c.level,
-            vendor.name.label("vendor_name"),
-            vendor.parent_name,
-            sub.name.label("sub_name"),
-            sub.parent_company,
-        )
-        .join(vendor, vendor.id == exp.c.vendor_id)
-        .outerjoin(sub, sub.id == exp.c.sub_processor_id)
-        .where(exp.c.level.in_(_EXPOSING))
-    )
-    first = exp.c.system_id
+    rows = findings.exposure_entities(system_ids).subquery()
+    stmt = select(rows).where(rows.c.level.in_(_EXPOSING))
+    first = rows.c.system_id
     if ordered is not None:
-        stmt = stmt.join(ordered, ordered.c.system_id == exp.c.system_id)
+        stmt = stmt.join(ordered, ordered.c.system_id == rows.c.system_id)
         first = ordered.c.position
-    return stmt.order_by(first, exp.c.severity.desc(), exp.c.role)
+    return stmt.order_by(first, rows.c.severity.desc(), rows.c.role)
 
 
 def exposure_fact_of(r: Any, countries: Mapping[str, str]) -> ExposureFacts:
-    # The entity as findings.assess names it: the parent when the exposure is the parent's.
-    entity = {
-        EntityRole.VENDOR: r.vendor_name,
-        EntityRole.VENDOR_PARENT: r.parent_name or r.vendor_name,
-        EntityRole.SUB_PROCESSOR: r.sub_name,
-        EntityRole.SUB_PROCESSOR_PARENT: r.parent_company or r.sub_name,
-    }[EntityRole(r.role)]
+    entity = findings.exposed_entity(r)
     return ExposureFacts(entity, countries.get(r.country_code, r.country_code), ExposureLevel(r.level))
 
 
