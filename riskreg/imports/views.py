@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from riskreg.errors import DomainError
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+
+def discard_batch(
+    discard: Callable[[], object], refused_page: Callable[[], tuple[str, int]], redirect_to: str
+) -> Response | tuple[str, int]:
+    """Discard an import batch and go on to ``redirect_to``; a refusal shows the batch page again (409)."""
+    try:
+        discard()
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return refused_page()
+    flash(_("The import was discarded. Nothing was changed."), "success")
+    return redirect(redirect_to)
 
 
 def register_routes() -> Blueprint:

@@ -16,7 +16,7 @@ from riskreg.imports.dpf.forms import DpfUploadForm, ReviewDecisionForm
 from riskreg.imports.files import ImportRefused, Problem
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.settings import configured_limits
-from riskreg.imports.views import bp
+from riskreg.imports.views import bp, discard_batch
 
 
 def _upload_page(form: DpfUploadForm, problems: list[Problem], status: int) -> tuple[str, int]:
@@ -104,13 +104,11 @@ def dpf_apply(batch_id: int) -> Response | tuple[str, int]:
 @requires(Permission.EDIT_REGISTER)
 def dpf_discard(batch_id: int) -> Response | tuple[str, int]:
     batch = _load_batch(batch_id)
-    try:
-        services.discard(db.session(), batch)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return _batch_page(_load_batch(batch_id), 409)
-    flash(_("The import was discarded. Nothing was changed."), "success")
-    return redirect(url_for("imports.dpf_upload"))
+    return discard_batch(
+        lambda: services.discard(db.session(), batch),
+        lambda: _batch_page(_load_batch(batch_id), 409),
+        url_for("imports.dpf_upload"),
+    )
 
 
 @bp.route("/dpf/reviews/<int:review_id>", methods=["POST"])

@@ -21,7 +21,7 @@ from riskreg.imports.register import parse as parsing
 from riskreg.imports.register import services
 from riskreg.imports.register.forms import MappingForm, RegisterUploadForm, mapping_form
 from riskreg.imports.settings import configured_limits
-from riskreg.imports.views import bp
+from riskreg.imports.views import bp, discard_batch
 
 #: The most planned systems the dry-run page lists (the counts cover them all).
 SHOWN_ROWS = 500
@@ -196,10 +196,8 @@ def register_apply(batch_id: int) -> Response | tuple[str, int]:
 @requires(Permission.EDIT_REGISTER)
 def register_discard(batch_id: int) -> Response | tuple[str, int]:
     batch = _load_batch(batch_id)
-    try:
-        services.discard(db.session(), batch)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return _batch_page(_load_batch(batch_id), 409)
-    flash(_("The import was discarded. Nothing was changed."), "success")
-    return redirect(url_for("imports.index"))
+    return discard_batch(
+        lambda: services.discard(db.session(), batch),
+        lambda: _batch_page(_load_batch(batch_id), 409),
+        url_for("imports.index"),
+    )

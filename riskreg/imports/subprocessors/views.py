@@ -16,7 +16,7 @@ from riskreg.imports.models import ImportBatch
 from riskreg.imports.settings import configured_limits
 from riskreg.imports.subprocessors import services
 from riskreg.imports.subprocessors.forms import SubProcessorUploadForm
-from riskreg.imports.views import bp
+from riskreg.imports.views import bp, discard_batch
 from riskreg.vendors.models import Vendor
 
 
@@ -102,10 +102,8 @@ def subprocessors_apply(batch_id: int) -> Response | tuple[str, int]:
 @requires(Permission.EDIT_REGISTER)
 def subprocessors_discard(batch_id: int) -> Response | tuple[str, int]:
     batch = _batch(batch_id)
-    try:
-        services.discard(db.session(), batch, current_language())
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return _batch_page(_batch(batch_id), 409)
-    flash(_("The import was discarded. Nothing was changed."), "success")
-    return redirect(url_for("imports.subprocessors_upload", vendor_id=batch.vendor_id))
+    return discard_batch(
+        lambda: services.discard(db.session(), batch, current_language()),
+        lambda: _batch_page(_batch(batch_id), 409),
+        url_for("imports.subprocessors_upload", vendor_id=batch.vendor_id),
+    )
