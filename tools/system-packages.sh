@@ -9,7 +9,7 @@ ci=false
 [ "${1:-}" = "--ci" ] && ci=true
 [ "${SYSTEM_PACKAGES:-}" = "skip" ] && ! $ci && exit 0
 
-# package: the file that shows it is there
+# package: the file that shows it is there ('' : ask dpkg)
 declare -A shows=(
     [chromium]=/usr/bin/chromium
     [libreoffice-calc-nogui]=/usr/bin/soffice
@@ -17,12 +17,12 @@ declare -A shows=(
 if $ci; then
     shows[postgresql]=/usr/bin/pg_ctlcluster
     shows[make]=/usr/bin/make
-    shows[python3-venv]=/usr/lib/python3/dist-packages/venv
+    shows[python3-venv]=
 fi
 
 missing=()
 for package in "${!shows[@]}"; do
-    if ! { [ -e "${shows[$package]}" ] || dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed'; }; then
+    if ! { { [ -n "${shows[$package]}" ] && [ -e "${shows[$package]}" ]; } || dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed'; }; then
         missing+=("$package")
     fi
 done
