@@ -20,6 +20,31 @@ class DpfStatus(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"
     NOT_LISTED = "not_listed"
+    #: Not yet looked up on the list (distinct from looked up and not found there).
+    UNKNOWN = "unknown"
+
+
+class DpfFramework(StrEnum):
+    """The three tracks an organisation joins separately on the DPF list."""
+
+    EU_US = "eu_us"
+    UK_EXTENSION = "uk_extension"
+    SWISS_US = "swiss_us"
+
+
+class VendorRole(StrEnum):
+    """What a vendor is under the GDPR for the municipality's data (DESIGN §3).
+
+    Only a processor (or a sub-processor reached through one) acts on the municipality's behalf; an
+    independent controller, or a vendor that uses the data for its own purposes, receives a *disclosure* that
+    needs its own legal basis and cannot be covered by a data processing agreement.
+    """
+
+    PROCESSOR = "processor"
+    SUB_PROCESSOR = "sub_processor"
+    INDEPENDENT_CONTROLLER = "independent_controller"
+    JOINT_CONTROLLER = "joint_controller"
+    NO_PERSONAL_DATA = "no_personal_data"
 
 
 class TransferMechanism(StrEnum):

@@ -16,6 +16,7 @@ from riskreg.enums import (
     DataCategory,
     DataSubject,
     DecisionOutcome,
+    DpfFramework,
     DpfStatus,
     DpiaState,
     EntityRole,
@@ -35,6 +36,7 @@ from riskreg.enums import (
     SystemStatus,
     TransferClass,
     TransferMechanism,
+    VendorRole,
     Wp248Criterion,
 )
 
@@ -52,7 +54,24 @@ MSGIDS: dict[type[StrEnum], dict[str, str]] = {
         "steering": N_("Steering group"),
         "reader": N_("Reader"),
     },
-    DpfStatus: {"active": N_("Active"), "inactive": N_("Inactive"), "not_listed": N_("Not listed")},
+    DpfStatus: {
+        "active": N_("Active"),
+        "inactive": N_("Inactive"),
+        "not_listed": N_("Not listed"),
+        "unknown": N_("Not looked up"),
+    },
+    DpfFramework: {
+        "eu_us": N_("EU-U.S. DPF"),
+        "uk_extension": N_("UK Extension to the EU-U.S. DPF"),
+        "swiss_us": N_("Swiss-U.S. DPF"),
+    },
+    VendorRole: {
+        "processor": N_("Processor"),
+        "sub_processor": N_("Sub-processor (through another processor)"),
+        "independent_controller": N_("Independent controller"),
+        "joint_controller": N_("Joint controller"),
+        "no_personal_data": N_("Receives no personal data"),
+    },
     TransferMechanism: {
         "adequacy": N_("Adequacy decision"),
         "dpf": N_("Data Privacy Framework"),

@@ -9,7 +9,15 @@ from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from riskreg.db import Base, Timestamped, enum_type, intpk, text
-from riskreg.enums import AiActClass, DataCategory, DataSubject, LegalBasis, SubjectVolume, SystemStatus
+from riskreg.enums import (
+    AiActClass,
+    DataCategory,
+    DataSubject,
+    LegalBasis,
+    SubjectVolume,
+    SystemStatus,
+    VendorRole,
+)
 from riskreg.vendors.models import DataProcessingAgreement, Vendor
 
 system_department = Table(
@@ -61,6 +69,8 @@ class System(Timestamped, Base):
     id: Mapped[intpk]
     name: Mapped[str] = mapped_column(String(200), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id"), index=True)
+    #: The vendor's role for this system where it differs from the vendor's own (None: the vendor's).
+    vendor_role: Mapped[VendorRole | None] = mapped_column(enum_type(VendorRole))
     system_owner: Mapped[text]
     purpose: Mapped[text]
     # References behind the legal bases, e.g. "bekendtgørelse nr. 101/2026".

@@ -16,6 +16,7 @@ from riskreg.enums import (
     LocationKind,
     SupervisionMethod,
     TransferMechanism,
+    VendorRole,
 )
 
 if TYPE_CHECKING:
@@ -29,7 +30,34 @@ subprocessor_system = Table(
 )
 
 
-class Vendor(Timestamped, Base):
+class DpfRecord:
+    """What the DPF list says about a recipient, as last looked up (both vendors and sub-processors).
+
+    An entry on the list belongs to one legal entity in the United States. ``dpf_status`` is the EU-U.S.
+    DPF's; the UK Extension and the Swiss-U.S. DPF are joined separately. Covered data is declared per
+    organisation as HR and/or non-HR (None: not recorded).
+    """
+
+    dpf_status: Mapped[DpfStatus] = mapped_column(
+        enum_type(DpfStatus), default=DpfStatus.UNKNOWN, server_default=DpfStatus.UNKNOWN.value
+    )
+    dpf_uk_status: Mapped[DpfStatus] = mapped_column(
+        enum_type(DpfStatus), default=DpfStatus.UNKNOWN, server_default=DpfStatus.UNKNOWN.value
+    )
+    dpf_swiss_status: Mapped[DpfStatus] = mapped_column(
+        enum_type(DpfStatus), default=DpfStatus.UNKNOWN, server_default=DpfStatus.UNKNOWN.value
+    )
+    dpf_covers_hr: Mapped[bool | None]
+    dpf_covers_non_hr: Mapped[bool | None]
+    dpf_listed_name: Mapped[text]
+    #: The participant's page on dataprivacyframework.gov.
+    dpf_url: Mapped[text]
+    #: The next (annual) certification due date as the list shows it.
+    dpf_due_on: Mapped[dt.date | None]
+    dpf_checked_on: Mapped[dt.date | None]
+
+
+class Vendor(DpfRecord, Timestamped, Base):
     """A data processor (*databehandler*) the municipality contracts with."""
 
     __tablename__ = "vendor"
@@ -47,9 +75,12 @@ class Vendor(Timestamped, Base):
         enum_type(TransferMechanism), default=TransferMechanism.UNKNOWN
     )
     tia_on: Mapped[dt.date | None]
-    dpf_status: Mapped[DpfStatus] = mapped_column(enum_type(DpfStatus), default=DpfStatus.NOT_LISTED)
-    dpf_listed_name: Mapped[text]
-    dpf_checked_on: Mapped[dt.date | None]
+    role: Mapped[VendorRole] = mapped_column(
+        enum_type(VendorRole), default=VendorRole.PROCESSOR, server_default=VendorRole.PROCESSOR.value
+    )
+    #: The vendor uses the data or metadata for its own purposes (Datatilsynet, Chromebook, 30 Jan 2024).
+    own_purpose_use: Mapped[bool] = mapped_column(default=False, server_default="0")
+    own_purpose_note: Mapped[text]
     notes: Mapped[text]
     is_archived: Mapped[bool] = mapped_column(default=False, server_default="0")
 
@@ -75,7 +106,7 @@ class Vendor(Timestamped, Base):
         return self.name
 
 
-class SubProcessor(Timestamped, Base):
+class SubProcessor(DpfRecord, Timestamped, Base):
     """A sub-processor (*underdatabehandler*) of a vendor; ``parent`` links sub-sub-processors into chains."""
 
     __tablename__ = "sub_processor"
@@ -91,9 +122,6 @@ class SubProcessor(Timestamped, Base):
     transfer_mechanism: Mapped[TransferMechanism] = mapped_column(
         enum_type(TransferMechanism), default=TransferMechanism.UNKNOWN
     )
-    dpf_status: Mapped[DpfStatus] = mapped_column(enum_type(DpfStatus), default=DpfStatus.NOT_LISTED)
-    dpf_listed_name: Mapped[text]
-    dpf_checked_on: Mapped[dt.date | None]
     tia_on: Mapped[dt.date | None]
     source: Mapped[text]
     source_on: Mapped[dt.date | None]
@@ -133,16 +161,22 @@ class ProcessingLocation(Base):
     sub_processor_id: Mapped[int | None] = mapped_column(
         ForeignKey("sub_processor.id", ondelete="CASCADE"), index=True
     )
-    country_code: Mapped[str] = mapped_column(ForeignKey("country.code"), index=True)
+    #: None: the recipient says it processes data somewhere it does not name ("not disclosed"); classified
+    #: ``unknown``, never safe.
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("country.code"), index=True)
     kind: Mapped[LocationKind] = mapped_column(enum_type(LocationKind), default=LocationKind.PROCESSING)
+    #: How this country's transfer is covered where it differs from the recipient's own mechanism
+    #: (Canada adequate, the same recipient on SCC in India); None: the recipient's.
+    mechanism: Mapped[TransferMechanism | None] = mapped_column(enum_type(TransferMechanism))
 
     vendor: Mapped[Vendor | None] = relationship(back_populates="locations")
     sub_processor: Mapped[SubProcessor | None] = relationship(back_populates="locations")
-    country: Mapped[Country] = relationship()
+    country: Mapped[Country | None] = relationship()
 
     @property
     def label(self) -> str:
-        return f"{self.country_code} ({self.kind.value})"
+        mechanism = f", {self.mechanism.value}" if self.mechanism is not None else ""
+        return f"{self.country_code or '?'} ({self.kind.value}{mechanism})"
 
 
 class AuditStatement(Timestamped, Base):
