@@ -45,6 +45,8 @@ FIELDS = (
         (
             "Participation Status", "DPF Status", "DPF-status", "Active/Inactive", "Certification Status",
             "Status on the list", "Deltagelsesstatus", "Status på listen", "Status (EU-U.S. DPF)",
+            "EU-U.S. DPF Status", "EU-U.S. DPF", "EU-U.S. Data Privacy Framework",
+            "EU-U.S. Data Privacy Framework Status", "EU Status", "Status EU",
         ),
     ),
     Field(
