@@ -34,8 +34,8 @@ _JOINERS = frozenset({"and"})
 #: Slashed legal forms, kept whole ("A/S" is a legal form, "Sales/Marketing" is two words).
 _SLASHED = re.compile(r"\b([aikp])\s*/\s*s\b")
 #: Dots and apostrophes join what they separate ("L.L.C." -> "llc", "O'Brien" -> "obrien").
-_JOINING = re.compile(r"[.'’`´]")
-_NOT_WORD = re.compile(r"[^\w]+|_")
+_JOINING = str.maketrans("", "", ".'’`´")
+_WORD = re.compile(r"[^\W_]+")
 _KEEP = frozenset("æøå")
 #: A parenthetical qualifier at the end of a name: "(affiliate)", "[EU]", "(and its US subsidiaries)".
 _QUALIFIER = re.compile(r"\s*(\([^()\[\]]*\)|\[[^()\[\]]*\])\s*$")
@@ -43,9 +43,10 @@ _QUALIFIER = re.compile(r"\s*(\([^()\[\]]*\)|\[[^()\[\]]*\])\s*$")
 
 def fold(text: str) -> str:
     """Lower case without accents, except the Danish letters æ, ø and å."""
-    text = unicodedata.normalize("NFC", text.casefold())
+    text = text.casefold()
     if text.isascii():
         return text
+    text = unicodedata.normalize("NFC", text)
     out = []
     for char in text:
         if char in _KEEP or char.isascii():
@@ -59,9 +60,9 @@ def fold(text: str) -> str:
 def _split(name: str) -> tuple[list[str], list[str]]:
     """The words of ``name`` as compared, and the legal-form words at its end."""
     text = fold(name).replace("&", " and ")
-    text = _SLASHED.sub(r"\1s", text)
-    text = _JOINING.sub("", text)
-    words = _NOT_WORD.sub(" ", text).split()
+    if "/" in text:
+        text = _SLASHED.sub(r"\1s", text)
+    words = _WORD.findall(text.translate(_JOINING))
     # Strip legal forms from the end, and a joiner left dangling by one ("Smith & Co." -> "smith"),
     # but never the whole name: a company called "AB" is still called something.
     end = len(words)
@@ -75,6 +76,12 @@ def _split(name: str) -> tuple[list[str], list[str]]:
 def normalise(name: str) -> str:
     """``name`` as words without case, accents, punctuation or a trailing legal form ('' for no name)."""
     return " ".join(_split(name)[0])
+
+
+def parts(name: str) -> tuple[str, str]:
+    """``normalise(name)`` and ``legal_form(name)`` at the cost of one."""
+    words, form = _split(name)
+    return " ".join(words), " ".join(form)
 
 
 def legal_form(name: str) -> str:
@@ -96,6 +103,8 @@ def strip_qualifier(name: str) -> tuple[str, str]:
     "(Acme)" stays "(Acme)". Stripping twice gives what stripping once did.
     """
     base = " ".join(name.split())
+    if not base.endswith((")", "]", ",", ";")):
+        return base, ""
     qualifiers: list[str] = []
     while True:
         # A qualifier after a comma ("Acme, Inc., (US)") leaves the comma behind: drop it too.

@@ -1,4 +1,4 @@
-"""Issue 15's DPF cases with a database: a DPF entry is one US entity, as real vendors and a real-looking list.
+"""Issue 15's DPF cases with a database: a DPF entry is one US entity; real vendors, a real-looking list.
 
 Dropbox contracts through its Irish entity (recorded as "Dropbox", country IE) and uses Dropbox, Inc. as a
 sub-processor; Slack contracts through Slack Technologies Limited (IE); Google LLC is listed "(affiliate)";
@@ -217,7 +217,7 @@ def test_a_list_of_blank_statuses_only_is_refused_and_saves_nothing(
     assert batches(app) == 0
 
 
-# --- the pages, with the mapping step ------------------------------------------------------------------------
+# --- the pages, with the mapping step -----------------------------------------------------------------------
 
 
 def upload(client: FlaskClient, data: bytes, filename: str = "list.csv"):  # type: ignore[no-untyped-def]

@@ -332,7 +332,7 @@ def test_the_irish_dropbox_does_not_inherit_the_us_listing() -> None:
 
 
 def test_slack_limited_is_not_slack_llc() -> None:
-    """Issue 15: "Slack Technologies Limited" matched "Slack Technologies, LLC" once the suffixes were gone."""
+    """Issue 15: "Slack Technologies Limited" matched "Slack Technologies, LLC" once suffixes were gone."""
     result = match(
         [entry(2, "Slack Technologies, LLC")],
         [vendor(1, "Slack Technologies Limited", country="IE"), vendor(2, "Slack Technologies Limited")],
@@ -436,7 +436,16 @@ def test_near_misses_go_to_review_with_their_score() -> None:
     )
     assert result.matched == []
     assert names(result.review) == [("Salesforce, Inc.", "Salesforce.com"), ("Atlassian Pty Ltd", "Atlasian")]
-    assert all(85 <= p.score < 100 and p.reason == NEAR for p in result.review)
+    assert all(86 <= p.score < 100 and p.reason == NEAR for p in result.review)
+
+
+def test_typing_errors_that_move_a_space_are_near_and_reordered_words_are_not() -> None:
+    result = match(
+        [entry(2, "SurveyMonkey Inc."), entry(3, "Dropbox, Inc."), entry(4, "Data Health Systems Inc.")],
+        [vendor(1, "Survey Monkey"), vendor(2, "Drop box Inc"), vendor(3, "Health Data Systems")],
+    )
+    assert names(result.review) == [("SurveyMonkey Inc.", "Survey Monkey"), ("Dropbox, Inc.", "Drop box Inc")]
+    assert [c.name for c in result.not_found] == ["Health Data Systems"]
 
 
 def test_inactive_entries_keep_their_status() -> None:
