@@ -104,3 +104,25 @@ def test_a_long_match_shows_progress(app: Flask, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Matching names" in result.output
     assert "Matched exactly: 1" in result.output
+
+
+def test_columns_chosen_on_the_command_line(app: Flask, dpf_register: DpfRegister, tmp_path: Path) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_text("Firm;State of play\nTwilio, Inc.;INACTIVE-LAPSE\nBlank Corp;\n", encoding="utf-8")
+    assert run(app, str(listed), "--dry-run", "--lang", "en").exit_code == 1
+    result = run(
+        app,
+        str(listed),
+        "--dry-run",
+        "--lang",
+        "en",
+        "--column",
+        "Firm=name",
+        "--column",
+        "State of play=status",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Matched exactly: 1" in result.output
+    assert "Rows without a status (not stated, skipped): 1" in result.output
+    bad = run(app, str(listed), "--dry-run", "--lang", "en", "--column", "Firm=company")
+    assert bad.exit_code == 2 and "HEADER=FIELD" in bad.output
