@@ -22,7 +22,7 @@ JURISDICTIONS: dict[str, frozenset[str]] = {
     "us": frozenset({"inc", "incorporated", "llc", "pllc", "corp", "corporation", "lp", "llp", "pc"}),
     "uk_ie": frozenset({"ltd", "limited", "plc", "pty", "unlimited", "uc", "dac", "clg"}),
     "de_at_ch": frozenset({"gmbh", "ag", "kg", "kgaa", "ohg", "ug", "se"}),
-    "benelux": frozenset({"bv", "nv", "bvba", "srl_be"}),
+    "benelux": frozenset({"bv", "nv", "bvba"}),
     "nordic": frozenset({"aps", "as", "asa", "ab", "oy", "oyj", "ps", "ivs", "hf", "ehf"}),
     "romance": frozenset({"sa", "sas", "sarl", "srl", "spa", "sl", "sau", "lda"}),
 }
