@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import openpyxl
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -67,3 +68,31 @@ def test_role_findings_stay_text(empty: Session) -> None:
     for cells in ws.iter_rows():
         for cell in cells:
             assert cell.data_type != "f", cell.coordinate
+
+
+def test_the_dpia_workbook_lists_the_role_findings(demo: Session) -> None:
+    import io
+
+    from sqlalchemy import select
+
+    from riskreg.exports.dpia_workbook import build_dpia_workbook
+    from riskreg.systems.models import System
+
+    def flow(name: str) -> list[str]:
+        system = demo.scalars(select(System).where(System.name == name)).one()
+        out = io.BytesIO()
+        build_dpia_workbook(demo, system, out, "en")
+        out.seek(0)
+        ws = openpyxl.load_workbook(out)["Data flow and transfers"]
+        return [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+
+    chatgpt = flow("ChatGPT (gratis udgave)")
+    start = chatgpt.index("Findings from the vendor's role")
+    assert chatgpt[start + 1 : start + 5] == ["Vendor", "Role", "Finding", "Reason"]
+    assert chatgpt[start + 5 : start + 8] == [
+        "OpenAI Ireland Limited",
+        "Independent controller",
+        "Disclosure: needs its own legal basis",
+    ]
+    assert chatgpt[start + 8].startswith("OpenAI Ireland Limited is an independent controller")
+    assert "The vendor's role (Processor) raises no finding." in flow("Momentum")
