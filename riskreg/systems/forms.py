@@ -84,3 +84,5 @@ def offer_vendor_roles(form: SystemForm, vendor_role: VendorRole | None) -> None
     else:
         same = _l("As the vendor's role (%(role)s)", role=dict(choices(VendorRole))[vendor_role.value])
     form.vendor_role.choices = select_choices([("", same), *choices(VendorRole)])
+    if form.vendor_role.data is None:
+        form.vendor_role.data = ""

@@ -39,7 +39,7 @@ def selected(page: str, name: str) -> list[str]:
 
 
 def dropbox_inc(**overrides):  # type: ignore[no-untyped-def]
-    """Dropbox, Inc. as the DPF list holds it: the US entity, active on the EU-U.S. DPF and the UK Extension."""
+    """Dropbox, Inc. as the DPF list holds it: the US entity, on the EU-U.S. DPF and the UK Extension."""
     values = dict(
         name="Dropbox, Inc.",
         org_number="",
@@ -140,9 +140,7 @@ def test_vendor_page_shows_each_framework_coverage_due_date_link_and_check(edito
     assert '<dd data-testid="dpf-non-hr">Yes</dd>' in dpf
     assert '<dd data-testid="dpf-due">15 Mar 2027</dd>' in dpf
     assert "overdue" not in dpf[: dpf.index("</dl>")]
-    assert (
-        '<a href="https://www.dataprivacyframework.gov/participant/5666" rel="noopener noreferrer">' in dpf
-    )
+    assert '<a href="https://www.dataprivacyframework.gov/participant/5666" rel="noopener noreferrer">' in dpf
     assert "2 Nov 2026" in dpf
 
 
@@ -232,7 +230,8 @@ def test_the_service_refuses_too_and_moving_an_active_entity_out_of_the_us_is_re
     with app.app_context():
         with pytest.raises(DomainError) as refused:
             create_vendor(
-                db.session, {"name": "Slack Technologies Limited", "country_code": "IE", "dpf_status": "active"}
+                db.session,
+                {"name": "Slack Technologies Limited", "country_code": "IE", "dpf_status": "active"},
             )
         assert refused.value.field == "dpf_status"
         db.session.rollback()
