@@ -428,3 +428,21 @@ def test_the_service_stores_an_undisclosed_country_and_refuses_an_unknown_one(ap
         with pytest.raises(DomainError) as refused:
             update_vendor(db.session, vendor, {}, [("XX", P)])
         assert refused.value.field == "locations"
+
+
+def test_the_history_page_names_the_new_fields_and_their_values(app, editor, make_vendor):
+    vendor_id = make_vendor("Mentimeter AB", country_code="SE")
+    with app.app_context():
+        vendor = db.session.get(Vendor, vendor_id)
+        update_vendor(
+            db.session,
+            vendor,
+            {"role": "independent_controller", "dpf_uk_status": "not_listed", "own_purpose_use": True},
+            [("SE", P)],
+        )
+    page = text(editor.get(f"/history/vendor/{vendor_id}"))
+    changes = page[page.index("<dl") :]
+    assert "Independent controller" in changes
+    assert "UK Extension to the EU-U.S. DPF" in changes
+    assert "Not looked up" in changes and "Not listed" in changes
+    assert "Own-purpose use" in changes
