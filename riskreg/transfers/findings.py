@@ -36,6 +36,7 @@ class TransferFinding:
     recipient: str
     vendor_id: int
     sub_processor_id: int | None
+    location_id: int | None  # None: the recipient has no location recorded at all
     country_code: str | None
     country_names: dict[str, str]  # language -> the country's name (empty when no country is known)
     kind: LocationKind | None
@@ -70,6 +71,9 @@ class ExposureItem:
     laws: list[str]
     reason_da: str
     reason_en: str
+    #: The rules that found it: the entity's (or parent's) country, and the recipient's locations there.
+    via_entity: bool = True
+    locations: frozenset[LocationKind] = frozenset()
 
     def reason(self, lang: str) -> str:
         return self.reason_da if lang == "da" else self.reason_en
@@ -160,6 +164,7 @@ def _finding(r: Any, names: dict[str, dict[str, str]], labels: dict[str, str]) -
         recipient=recipient,
         vendor_id=r.vendor_id,
         sub_processor_id=r.sub_processor_id,
+        location_id=r.location_id,
         country_code=r.country_code,
         country_names=countries,
         kind=kind,
@@ -192,13 +197,22 @@ def exposure_entities(system_ids: Sequence[int] | Any | None = None) -> Select[A
 
 
 def exposed_entity(r: Any) -> str:
-    """The entity an ``exposure_entities`` row is about: the parent when the exposure is the parent's."""
+    """The entity an ``exposure_entities`` row is about: the parent when the exposure is the parent's, else
+    the recipient (found by its own country or by where it processes data or has support access)."""
     return {
         EntityRole.VENDOR: r.vendor_name,
         EntityRole.VENDOR_PARENT: r.parent_name or r.vendor_name,
         EntityRole.SUB_PROCESSOR: r.sub_name,
         EntityRole.SUB_PROCESSOR_PARENT: r.parent_company or r.sub_name,
+        EntityRole.VENDOR_LOCATION: r.vendor_name,
+        EntityRole.SUB_PROCESSOR_LOCATION: r.sub_name,
     }[EntityRole(r.role)]
+
+
+def exposure_locations(r: Any) -> frozenset[LocationKind]:
+    """The kinds of location in the country through which an ``exposure_rows`` row's recipient is exposed."""
+    found = ((LocationKind.PROCESSING, r.via_processing), (LocationKind.SUPPORT, r.via_support))
+    return frozenset(kind for kind, via in found if via)
 
 
 def _add_exposure(
@@ -221,6 +235,10 @@ def _add_exposure(
         entity = exposed_entity(r)
         laws = list(r.laws or [])
         countries = {lang: names[lang].get(r.country_code, r.country_code) for lang in names}
+        kinds = exposure_locations(r)
+        reasons = {
+            lang: rules.exposure_reason(lang, entity, role, countries[lang], laws, kinds) for lang in names
+        }
         a.exposure.append(
             ExposureItem(
                 entity=entity,
@@ -231,7 +249,9 @@ def _add_exposure(
                 country_names=countries,
                 level=ExposureLevel(r.level),
                 laws=laws,
-                reason_da=rules.exposure_reason("da", entity, role, countries["da"], laws),
-                reason_en=rules.exposure_reason("en", entity, role, countries["en"], laws),
+                reason_da=reasons["da"],
+                reason_en=reasons["en"],
+                via_entity=bool(r.via_entity),
+                locations=kinds,
             )
         )
