@@ -47,6 +47,11 @@ class TransferFinding:
     rule: str
     reason_da: str
     reason_en: str
+    #: The facts the DPF rules read besides: the recipient entity's country, the listing's HR coverage, and
+    #: whether the system is an HR system.
+    entity_country: str | None = None
+    dpf_covers_hr: bool | None = None
+    hr_system: bool = False
 
     @property
     def tia_missing(self) -> bool:
@@ -175,6 +180,9 @@ def _finding(r: Any, names: dict[str, dict[str, str]], labels: dict[str, str]) -
         rule=r.rule,
         reason_da=reasons["da"],
         reason_en=reasons["en"],
+        entity_country=r.entity_country,
+        dpf_covers_hr=r.dpf_covers_hr,
+        hr_system=bool(r.hr_system),
     )
 
 

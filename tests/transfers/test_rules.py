@@ -109,15 +109,19 @@ TABLE: dict[str, tuple[list[Facts], list[Facts]]] = {
     ),
     "dpf_hr_not_covered": (
         [us(hr_system=True, hr=False), us(M.NONE, hr_system=True, hr=False, entity="US")],
-        [us(M.SCC, hr_system=True, hr=False), us(hr=False), us(hr_system=True, hr=True)],
+        [us(hr=False), us(hr_system=True, hr=True), us(hr_system=True, hr=False, entity="IE")],
     ),
     "dpf_entity_not_us": (
         [us(entity="IE"), us(M.UNKNOWN, entity="LU"), us(hr_system=True, hr=True, entity="IE")],
-        [us(M.SCC, entity="IE"), us(entity="US"), us(entity=None), us(dpf=D.NOT_LISTED, entity="IE")],
+        [us(entity="US"), us(entity=None), us(dpf=D.NOT_LISTED, entity="IE")],
     ),
     "dpf_unchecked": (
         [us(M.DPF, D.UNKNOWN), us(M.NONE, D.UNKNOWN), us(M.UNKNOWN, D.UNKNOWN, entity="IE")],
-        [us(M.SCC, D.UNKNOWN), us(M.ART49, D.UNKNOWN), facts("AU", S.NONE, M.NONE, D.UNKNOWN)],
+        [
+            us(M.NONE, D.NOT_LISTED),
+            facts("CA", S.PARTIAL, M.NONE, D.UNKNOWN),
+            facts("AU", S.NONE, M.NONE, D.UNKNOWN),
+        ],
     ),
     "mechanism_unknown": (
         [facts("CN", S.NONE, M.UNKNOWN), facts("US", S.PARTIAL, M.UNKNOWN, D.INACTIVE)],
