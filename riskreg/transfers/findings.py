@@ -36,7 +36,6 @@ class TransferFinding:
     recipient: str
     vendor_id: int
     sub_processor_id: int | None
-    location_id: int | None  # None: the recipient has no location recorded at all
     country_code: str | None
     country_names: dict[str, str]  # language -> the country's name (empty when no country is known)
     kind: LocationKind | None
@@ -49,6 +48,7 @@ class TransferFinding:
     reason_en: str
     #: The facts the DPF rules read besides: the recipient entity's country, the listing's HR coverage, and
     #: whether the system is an HR system.
+    location_id: int | None = None  # None: the recipient has no location recorded at all
     entity_country: str | None = None
     dpf_covers_hr: bool | None = None
     hr_system: bool = False
