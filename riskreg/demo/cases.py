@@ -295,7 +295,7 @@ def _capcut(loader: _Loader) -> None:
         website="https://www.adobe.com",
         contact="Adobe Systems Software Ireland Ltd, privacy team (via kundeportalen)",
         transfer_mechanism=TransferMechanism.DPF,
-        # A DPF entry belongs to one US entity: the Irish contracting entity is not on the list, Adobe Inc. is.
+        # A DPF entry belongs to one US entity: the Irish contracting entity is not listed, Adobe Inc. is.
         dpf_status=DpfStatus.NOT_LISTED,
         dpf_checked_on=loader.days(-30),
         locations=locations(processing=("IE", "NL")),
