@@ -237,6 +237,9 @@ class EntityRole(StrEnum):
     VENDOR_PARENT = "vendor_parent"
     SUB_PROCESSOR = "sub_processor"
     SUB_PROCESSOR_PARENT = "sub_processor_parent"
+    #: The recipient processes data in, or has support access from, an exposure country (where the data is).
+    VENDOR_LOCATION = "vendor_location"
+    SUB_PROCESSOR_LOCATION = "sub_processor_location"
 
 
 class MeasureKind(StrEnum):

@@ -175,6 +175,8 @@ MSGIDS: dict[type[StrEnum], dict[str, str]] = {
         "vendor_parent": N_("Vendor's parent company"),
         "sub_processor": N_("Sub-processor"),
         "sub_processor_parent": N_("Sub-processor's parent company"),
+        "vendor_location": N_("Vendor's location"),
+        "sub_processor_location": N_("Sub-processor's location"),
     },
     Wp248Criterion: {
         "evaluation": N_("Evaluation or scoring, including profiling"),

@@ -302,10 +302,10 @@ def _capcut(loader: _Loader) -> None:
         website="https://www.adobe.com",
         contact="Adobe Systems Software Ireland Ltd, privacy team (via kundeportalen)",
         transfer_mechanism=TransferMechanism.DPF,
-        dpf_status=DpfStatus.ACTIVE,
-        dpf_listed_name="Adobe Inc.",
+        # A DPF entry belongs to one US entity: the Irish contracting entity is not listed, Adobe Inc. is.
+        dpf_status=DpfStatus.NOT_LISTED,
         dpf_checked_on=loader.days(-30),
-        locations=locations(processing=("IE", "NL", "US")),
+        locations=locations(processing=("IE", "NL")),
         notes="Kontraherende enhed: Adobe Systems Software Ireland Ltd. Alternativ til CapCut Pro.",
         statements=(loader.statement(90, "Ingen væsentlige afvigelser.", AuditStatementType.SOC2_T2),),
         supervision=loader.plan(
@@ -333,6 +333,22 @@ def _capcut(loader: _Loader) -> None:
             "scc_modules": [2, 3],
         },
         next_review_on=loader.days(300),
+    )
+    # Hosting in the United States is Adobe Inc.'s, under its own DPF listing (HR and non-HR data).
+    loader.sub_processor(
+        "Adobe Inc.",
+        adobe,
+        service="Hosting og drift i USA",
+        country_code="US",
+        transfer_mechanism=TransferMechanism.DPF,
+        dpf_status=DpfStatus.ACTIVE,
+        dpf_listed_name="Adobe Inc.",
+        dpf_covers_hr=True,
+        dpf_covers_non_hr=True,
+        dpf_checked_on=loader.days(-30),
+        source="Adobe sub-processor list",
+        source_on=loader.days(-30),
+        locations=locations(processing=("US",)),
     )
 
 
@@ -522,7 +538,7 @@ def _momentum(loader: _Loader) -> None:
         journal_number="85.15.02G01-14-26",
         **common,
     )
-    loader.sub_processor(
+    ireland = loader.sub_processor(
         "Microsoft Ireland Operations Ltd",
         vendor,
         service="Cloud-hosting og sprogmodel (AI-tekstassistenten)",
@@ -530,11 +546,27 @@ def _momentum(loader: _Loader) -> None:
         parent_company="Microsoft Corporation",
         parent_country_code="US",
         transfer_mechanism=TransferMechanism.DPF,
+        # A DPF entry belongs to one US entity: the Irish company is not on the list, its US parent is.
+        dpf_status=DpfStatus.NOT_LISTED,
+        tia_on=dt.date(2026, 3, 10),
+        source="Microsoft Products and Services DPA / EU Data Boundary documentation",
+        source_on=dt.date(2026, 1, 15),
+        locations=locations(processing=("IE", "NL")),
+        systems=[ai],
+    )
+    # Support access from the United States is Microsoft Corporation's, under its own DPF listing.
+    loader.sub_processor(
+        "Microsoft Corporation",
+        vendor,
+        parent=ireland,
+        service="Support og drift fra USA (AI-tekstassistenten)",
+        country_code="US",
+        transfer_mechanism=TransferMechanism.DPF,
         dpf_status=DpfStatus.ACTIVE,
         tia_on=dt.date(2026, 3, 10),
         source="Microsoft Products and Services DPA / EU Data Boundary documentation",
         source_on=dt.date(2026, 1, 15),
-        locations=locations(processing=("IE", "NL"), support=("US",)),
+        locations=locations(support=("US",)),
         systems=[ai],
     )
 

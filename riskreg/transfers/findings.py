@@ -46,6 +46,12 @@ class TransferFinding:
     rule: str
     reason_da: str
     reason_en: str
+    #: The facts the DPF rules read besides: the recipient entity's country, the listing's HR coverage, and
+    #: whether the system is an HR system.
+    location_id: int | None = None  # None: the recipient has no location recorded at all
+    entity_country: str | None = None
+    dpf_covers_hr: bool | None = None
+    hr_system: bool = False
 
     @property
     def tia_missing(self) -> bool:
@@ -70,6 +76,9 @@ class ExposureItem:
     laws: list[str]
     reason_da: str
     reason_en: str
+    #: The rules that found it: the entity's (or parent's) country, and the recipient's locations there.
+    via_entity: bool = True
+    locations: frozenset[LocationKind] = frozenset()
 
     def reason(self, lang: str) -> str:
         return self.reason_da if lang == "da" else self.reason_en
@@ -160,6 +169,7 @@ def _finding(r: Any, names: dict[str, dict[str, str]], labels: dict[str, str]) -
         recipient=recipient,
         vendor_id=r.vendor_id,
         sub_processor_id=r.sub_processor_id,
+        location_id=r.location_id,
         country_code=r.country_code,
         country_names=countries,
         kind=kind,
@@ -170,6 +180,9 @@ def _finding(r: Any, names: dict[str, dict[str, str]], labels: dict[str, str]) -
         rule=r.rule,
         reason_da=reasons["da"],
         reason_en=reasons["en"],
+        entity_country=r.entity_country,
+        dpf_covers_hr=r.dpf_covers_hr,
+        hr_system=bool(r.hr_system),
     )
 
 
@@ -192,13 +205,22 @@ def exposure_entities(system_ids: Sequence[int] | Any | None = None) -> Select[A
 
 
 def exposed_entity(r: Any) -> str:
-    """The entity an ``exposure_entities`` row is about: the parent when the exposure is the parent's."""
+    """The entity an ``exposure_entities`` row is about: the parent when the exposure is the parent's, else
+    the recipient (found by its own country or by where it processes data or has support access)."""
     return {
         EntityRole.VENDOR: r.vendor_name,
         EntityRole.VENDOR_PARENT: r.parent_name or r.vendor_name,
         EntityRole.SUB_PROCESSOR: r.sub_name,
         EntityRole.SUB_PROCESSOR_PARENT: r.parent_company or r.sub_name,
+        EntityRole.VENDOR_LOCATION: r.vendor_name,
+        EntityRole.SUB_PROCESSOR_LOCATION: r.sub_name,
     }[EntityRole(r.role)]
+
+
+def exposure_locations(r: Any) -> frozenset[LocationKind]:
+    """The kinds of location in the country through which an ``exposure_rows`` row's recipient is exposed."""
+    found = ((LocationKind.PROCESSING, r.via_processing), (LocationKind.SUPPORT, r.via_support))
+    return frozenset(kind for kind, via in found if via)
 
 
 def _add_exposure(
@@ -221,6 +243,10 @@ def _add_exposure(
         entity = exposed_entity(r)
         laws = list(r.laws or [])
         countries = {lang: names[lang].get(r.country_code, r.country_code) for lang in names}
+        kinds = exposure_locations(r)
+        reasons = {
+            lang: rules.exposure_reason(lang, entity, role, countries[lang], laws, kinds) for lang in names
+        }
         a.exposure.append(
             ExposureItem(
                 entity=entity,
@@ -231,7 +257,9 @@ def _add_exposure(
                 country_names=countries,
                 level=ExposureLevel(r.level),
                 laws=laws,
-                reason_da=rules.exposure_reason("da", entity, role, countries["da"], laws),
-                reason_en=rules.exposure_reason("en", entity, role, countries["en"], laws),
+                reason_da=reasons["da"],
+                reason_en=reasons["en"],
+                via_entity=bool(r.via_entity),
+                locations=kinds,
             )
         )

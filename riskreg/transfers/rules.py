@@ -31,14 +31,38 @@ SAFE_STATUSES = frozenset({CountryStatus.EU, CountryStatus.EEA})
 ART46_TOOLS = frozenset({TransferMechanism.SCC, TransferMechanism.BCR})
 
 
+#: Values of the ``hr`` fact: whether a DPF listing must cover HR data for this transfer, and does.
+HR_NOT_NEEDED = "not_needed"  # the system has no employees among its data subjects
+HR_COVERED = "covered"
+HR_NOT_COVERED = "not_covered"
+HR_UNRECORDED = "unrecorded"  # an HR system, and the listing's HR coverage is not recorded
+
+
+def hr_fact(hr_system: bool, covers_hr: bool | None) -> str:
+    """The ``hr`` fact: an HR system (employees among its data subjects) needs the listing's HR coverage."""
+    if not hr_system:
+        return HR_NOT_NEEDED
+    if covers_hr is None:
+        return HR_UNRECORDED
+    return HR_COVERED if covers_hr else HR_NOT_COVERED
+
+
 @dataclass(frozen=True)
 class Facts:
-    """What classification looks at for one transfer (system × recipient × country)."""
+    """What classification looks at for one transfer (system × recipient × country).
+
+    ``mechanism`` is the transfer's own: the location's where it has one, else the recipient's.
+    ``entity_country`` is where the recipient (the legal entity) is, None if not recorded; only a US entity
+    can be on the DPF list. ``hr_system``: the system's data subjects include employees.
+    """
 
     country: str | None
     status: CountryStatus | None
     mechanism: TransferMechanism
     dpf_status: DpfStatus
+    entity_country: str | None = None
+    dpf_covers_hr: bool | None = None
+    hr_system: bool = False
 
     @property
     def values(self) -> dict[str, object]:
@@ -48,6 +72,9 @@ class Facts:
             "status": self.status if self.country is not None else None,
             "dpf_country": self.country in DPF_COUNTRIES,
             "dpf_active": self.dpf_status == DpfStatus.ACTIVE,
+            "dpf_unchecked": self.dpf_status == DpfStatus.UNKNOWN,
+            "dpf_entity": self.entity_country is None or self.entity_country in DPF_COUNTRIES,
+            "hr": hr_fact(self.hr_system, self.dpf_covers_hr),
             "mechanism": self.mechanism,
         }
 
@@ -99,11 +126,34 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "dpf_active",
         TransferClass.DPF,
-        {"status": _is(CountryStatus.PARTIAL), "dpf_country": _is(True), "dpf_active": _is(True)},
+        {
+            "status": _is(CountryStatus.PARTIAL),
+            "dpf_country": _is(True),
+            "dpf_active": _is(True),
+            "dpf_entity": _is(True),
+            "hr": _is(HR_NOT_NEEDED, HR_COVERED),
+        },
         N_(
             "%(country)s is adequate on %(list)s only for organisations on the Data Privacy Framework list, "
             "and %(recipient)s is active there: lawful, but fragile, as one ruling could invalidate the "
             "framework (recorded mechanism: %(mechanism)s)."
+        ),
+    ),
+    Rule(
+        "dpf_hr_unrecorded",
+        TransferClass.DPF,
+        {
+            "status": _is(CountryStatus.PARTIAL),
+            "dpf_country": _is(True),
+            "dpf_active": _is(True),
+            "dpf_entity": _is(True),
+            "hr": _is(HR_UNRECORDED),
+        },
+        N_(
+            "%(country)s is adequate on %(list)s only for organisations on the Data Privacy Framework list, "
+            "and %(recipient)s is active there, but whether its certification covers HR data is not "
+            "recorded, and this system processes employees' data: check the HR coverage on the DPF list "
+            "(recorded mechanism: %(mechanism)s)."
         ),
     ),
     Rule(
@@ -136,6 +186,49 @@ RULES: tuple[Rule, ...] = (
             "%(country)s has no adequacy for %(recipient)s on %(list)s; "
             "the transfer relies on %(mechanism)s, which covers only occasional transfers "
             "and seldom a public authority's routine processing."
+        ),
+    ),
+    Rule(
+        "dpf_hr_not_covered",
+        TransferClass.NO_BASIS,
+        {
+            "status": _is(CountryStatus.PARTIAL),
+            "dpf_country": _is(True),
+            "dpf_active": _is(True),
+            "dpf_entity": _is(True),
+            "hr": _is(HR_NOT_COVERED),
+        },
+        N_(
+            "%(country)s is adequate on %(list)s only for organisations on the Data Privacy Framework list; "
+            "%(recipient)s is active there, but its certification does not cover HR data, and this system "
+            "processes employees' data, so the DPF is no basis for it and no SCC or BCR is recorded "
+            "(mechanism: %(mechanism)s)."
+        ),
+    ),
+    Rule(
+        "dpf_entity_not_us",
+        TransferClass.NO_BASIS,
+        {
+            "status": _is(CountryStatus.PARTIAL),
+            "dpf_country": _is(True),
+            "dpf_active": _is(True),
+            "dpf_entity": _is(False),
+        },
+        N_(
+            "%(country)s is adequate on %(list)s only for organisations on the Data Privacy Framework list, "
+            "which lists only entities in the United States; %(recipient)s is recorded as active there but "
+            "is not a US entity, so the listing does not cover it and no SCC or BCR is recorded "
+            "(mechanism: %(mechanism)s)."
+        ),
+    ),
+    Rule(
+        "dpf_unchecked",
+        TransferClass.UNKNOWN,
+        {"status": _is(CountryStatus.PARTIAL), "dpf_country": _is(True), "dpf_unchecked": _is(True)},
+        N_(
+            "%(country)s is adequate on %(list)s only for organisations active on the Data Privacy Framework "
+            "list, and the DPF list has not been checked for %(recipient)s; no SCC or BCR is recorded "
+            "(mechanism: %(mechanism)s). Unknown is never treated as safe."
         ),
     ),
     Rule(
@@ -173,12 +266,49 @@ ACCESS_TEXT = {
     LocationKind.PROCESSING: N_("%(recipient)s processes data in %(country)s."),
     LocationKind.SUPPORT: N_("%(recipient)s has support access from %(country)s."),
 }
+#: A location of unknown country: the recipient says it is there, but not in which country.
+UNDISCLOSED_TEXT = {
+    LocationKind.PROCESSING: N_("%(recipient)s processes data in a country it does not disclose."),
+    LocationKind.SUPPORT: N_("%(recipient)s has support access from a country it does not disclose."),
+}
+UNDISCLOSED_RULE_TEXT = N_(
+    "The transfer cannot be checked against %(list)s (mechanism: %(mechanism)s). "
+    "Unknown is never treated as safe."
+)
 TIA_MISSING_TEXT = N_("No transfer impact assessment is recorded.")
 TIA_DONE_TEXT = N_("Transfer impact assessment done %(date)s.")
 EXPOSURE_TEXT = N_(
     "%(entity)s (%(role)s) is under the jurisdiction of %(country)s: %(laws)s. Its authorities can demand "
     "data wherever it is stored."
 )
+#: Exposure where the data is: a recipient's processing or support-access location in an exposure country.
+LOCATION_EXPOSURE_TEXT = {
+    frozenset({LocationKind.PROCESSING}): N_(
+        "%(entity)s (%(role)s) processes data in %(country)s: %(laws)s. The data stored there is within "
+        "reach of that country's authorities."
+    ),
+    frozenset({LocationKind.SUPPORT}): N_(
+        "%(entity)s (%(role)s) has support access from %(country)s: %(laws)s. That country's authorities "
+        "can compel the staff there to give access to the data."
+    ),
+    frozenset({LocationKind.PROCESSING, LocationKind.SUPPORT}): N_(
+        "%(entity)s (%(role)s) processes data in and has support access from %(country)s: %(laws)s. "
+        "The data there is within reach of that country's authorities."
+    ),
+}
+#: The same recipient and country found by the entity rule as well: one finding, saying both.
+ALSO_LOCATION_TEXT = {
+    frozenset({LocationKind.PROCESSING}): N_("It also processes data there."),
+    frozenset({LocationKind.SUPPORT}): N_("It also has support access from there."),
+    frozenset({LocationKind.PROCESSING, LocationKind.SUPPORT}): N_(
+        "It also processes data and has support access there."
+    ),
+}
+#: Who the exposed entity is in a location finding's sentence: the recipient itself.
+RECIPIENT_ROLE = {
+    EntityRole.VENDOR_LOCATION: EntityRole.VENDOR,
+    EntityRole.SUB_PROCESSOR_LOCATION: EntityRole.SUB_PROCESSOR,
+}
 
 
 def classify(facts: Facts) -> Rule:
@@ -248,11 +378,16 @@ def reason(lang: str, rule: Rule, facts: ReasonFacts) -> str:
         "dpf_status": label_in(lang, facts.dpf_status).lower(),
     }
     parts = []
-    if rule.id == "country_unknown":
-        parts.append(f"{facts.recipient}:")
+    if rule.id == "country_unknown" and facts.kind is not None:
+        # A location the recipient does not disclose (rather than no location recorded at all).
+        parts.append(translate(lang, UNDISCLOSED_TEXT[facts.kind], **params))
+        parts.append(translate(lang, UNDISCLOSED_RULE_TEXT, **params))
     else:
-        parts.append(translate(lang, ACCESS_TEXT[facts.kind or LocationKind.PROCESSING], **params))
-    parts.append(translate(lang, rule.text, **params))
+        if rule.id == "country_unknown":
+            parts.append(f"{facts.recipient}:")
+        else:
+            parts.append(translate(lang, ACCESS_TEXT[facts.kind or LocationKind.PROCESSING], **params))
+        parts.append(translate(lang, rule.text, **params))
     if rule.klass == TransferClass.SAFEGUARDED:
         if facts.tia_on is None:
             parts.append(translate(lang, TIA_MISSING_TEXT))
@@ -261,12 +396,30 @@ def reason(lang: str, rule: Rule, facts: ReasonFacts) -> str:
     return " ".join(parts)
 
 
-def exposure_reason(lang: str, entity: str, role: EntityRole, country: str, laws: Iterable[str]) -> str:
-    return translate(
-        lang,
-        EXPOSURE_TEXT,
-        entity=entity,
-        role=label_in(lang, role).lower(),
-        country=country,
-        laws="; ".join(laws),
-    )
+def exposure_reason(
+    lang: str,
+    entity: str,
+    role: EntityRole,
+    country: str,
+    laws: Iterable[str],
+    locations: Iterable[LocationKind] = (),
+) -> str:
+    """Why an entity is exposed, naming the rules that found it.
+
+    ``role`` is the entity rule's (the entity's or its parent's country), or a location role when only the
+    recipient's ``locations`` (kinds of location) in ``country`` found it; with both, one sentence each.
+    """
+    kinds = frozenset(locations)
+    params = {
+        "entity": entity,
+        "role": label_in(lang, RECIPIENT_ROLE.get(role, role)).lower(),
+        "country": country,
+        "laws": "; ".join(laws),
+    }
+    if role in RECIPIENT_ROLE:
+        text = LOCATION_EXPOSURE_TEXT[kinds or frozenset({LocationKind.PROCESSING})]
+        return translate(lang, text, **params)
+    text = translate(lang, EXPOSURE_TEXT, **params)
+    if kinds:
+        text = f"{text} {translate(lang, ALSO_LOCATION_TEXT[kinds])}"
+    return text

@@ -74,4 +74,4 @@ def changed_systems(session: Session, base: ListSource, what_if: ListSource) -> 
 
 
 def _finding_key(t: TransferFinding) -> tuple[Any, ...]:
-    return (t.vendor_id, t.sub_processor_id, t.country_code, t.kind)
+    return (t.vendor_id, t.sub_processor_id, t.location_id)

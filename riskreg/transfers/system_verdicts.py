@@ -52,28 +52,35 @@ VERDICT_COLUMNS = ("system_id", "verdict", "severity", "exposure", "tia_missing"
 def _per_system(source: ListSource, system_ids: SystemIds) -> FromClause:
     """Per system: worst severity, transfers under SCC/BCR without a TIA, and the number of transfers.
 
-    Aggregated per recipient first (few rows), then per system over the recipients that serve it.
+    Aggregated per recipient first (few rows), once for a system that is not an HR system and once for one
+    that is (the DPF's HR coverage), then per system over the recipients that serve it.
     """
     serving = system_recipients(system_ids)
     stmt, rl, facts = location_facts(source, serving if system_ids is not None else None)
-    safeguarded = rule_case(facts, lambda r: int(r.klass == TransferClass.SAFEGUARDED))
+    columns = []
+    for hr, suffix in ((False, ""), (True, "_hr")):
+        safeguarded = rule_case(facts[hr], lambda r: int(r.klass == TransferClass.SAFEGUARDED))
+        columns += [
+            func.max(rule_case(facts[hr], lambda r: r.klass.severity)).label("severity" + suffix),
+            func.sum(case(((safeguarded == 1) & rl.c.tia_on.is_(None), 1), else_=0)).label(
+                "tia_missing" + suffix
+            ),
+        ]
     per_recipient = (
-        stmt.add_columns(
-            rl.c.recipient_key,
-            func.max(rule_case(facts, lambda r: r.klass.severity)).label("severity"),
-            func.sum(case(((safeguarded == 1) & rl.c.tia_on.is_(None), 1), else_=0)).label("tia_missing"),
-            func.count().label("transfer_count"),
-        )
+        stmt.add_columns(rl.c.recipient_key, *columns, func.count().label("transfer_count"))
         .group_by(rl.c.recipient_key)
         .subquery("per_recipient")
     )
+    pr, hr_system = per_recipient.c, serving.c.hr_system
     return (
         select(
             serving.c.system_id,
-            func.max(per_recipient.c.severity).label("severity"),
+            func.max(case((hr_system, pr.severity_hr), else_=pr.severity)).label("severity"),
             # SUM is NUMERIC on PostgreSQL (a Decimal in Python); these are counts.
-            cast(func.sum(per_recipient.c.tia_missing), Integer).label("tia_missing"),
-            cast(func.sum(per_recipient.c.transfer_count), Integer).label("transfer_count"),
+            cast(func.sum(case((hr_system, pr.tia_missing_hr), else_=pr.tia_missing)), Integer).label(
+                "tia_missing"
+            ),
+            cast(func.sum(pr.transfer_count), Integer).label("transfer_count"),
         )
         .select_from(serving)
         .join(per_recipient, per_recipient.c.recipient_key == serving.c.recipient_key)

@@ -1,8 +1,9 @@
 """Keep the stored classification current: re-classify in the same transaction as a change that can move it.
 
-After a flush that touched a vendor, a sub-processor, a location, a country list or the exposure list, or a
-system's vendor, the session is marked; just before it commits, ``system_verdicts.refresh`` rewrites the
-stored classification in full. Code that writes around the ORM (bulk inserts) calls ``mark_stale``.
+After a flush that touched a vendor, a sub-processor, a location, a country list or the exposure list, a
+system's vendor or its data subjects, the session is marked; just before it commits,
+``system_verdicts.refresh`` rewrites the stored classification in full. Code that writes around the ORM
+(bulk inserts) calls ``mark_stale``.
 
 ``listen()`` installs the three session listeners; ``create_app`` calls it, so every session of the app
 (web requests, the CLI, the tests) keeps the classification current, and nothing depends on which module
@@ -17,7 +18,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion, JurisdictionExposure
-from riskreg.systems.models import System
+from riskreg.systems.models import System, SystemDataSubject
 from riskreg.transfers.system_verdicts import is_current, refresh
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
 
@@ -31,6 +32,8 @@ WATCHED = (
     CountryListVersion,
     CountryListEntry,
     JurisdictionExposure,
+    # An HR system needs a DPF listing's HR coverage: its data subjects move its verdict.
+    SystemDataSubject,
 )
 #: A system's verdict moves only when it appears, goes, or changes vendor.
 SYSTEM_FIELDS = ("vendor_id",)

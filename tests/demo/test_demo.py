@@ -93,9 +93,17 @@ def test_capcut_owner_in_china_and_no_processing_countries(demo: Any) -> None:
     assert adobe_cc.status == SystemStatus.APPROVED
     adobe = adobe_cc.vendor
     assert (adobe.name, adobe.parent_name, adobe.parent_country_code) == ("Adobe", "Adobe Inc.", "US")
-    assert adobe.dpf_status == DpfStatus.ACTIVE
+    # The Irish contracting entity is not on the DPF list; hosting in the US is Adobe Inc.'s, which is.
+    assert adobe.dpf_status == DpfStatus.NOT_LISTED
     assert adobe.transfer_mechanism == TransferMechanism.DPF
-    assert countries(adobe) == {"IE", "NL", "US"}
+    assert countries(adobe) == {"IE", "NL"}
+    (adobe_us,) = adobe.sub_processors
+    assert (adobe_us.name, adobe_us.country_code, adobe_us.dpf_status) == (
+        "Adobe Inc.",
+        "US",
+        DpfStatus.ACTIVE,
+    )
+    assert (adobe_us.dpf_covers_hr, countries(adobe_us)) == (True, {"US"})
 
 
 def test_canva_chain_reaches_australia_philippines_and_us_without_dpf(demo: Any) -> None:
@@ -161,11 +169,19 @@ def test_momentum_ai_assistant_with_microsoft_as_sub_processor(demo: Any) -> Non
         "US",
     )
     assert ms.transfer_mechanism == TransferMechanism.DPF
-    assert ms.dpf_status == DpfStatus.ACTIVE
+    # A DPF entry belongs to one US entity: the Irish company is not on the list (issue 15).
+    assert ms.dpf_status == DpfStatus.NOT_LISTED
     assert countries(ms) == {"IE", "NL"}
-    support = countries(ms, LocationKind.SUPPORT)
-    # Support access from the US rides on Microsoft's DPF certification: a `dpf` transfer (issue 4).
-    assert support == {"US"}
+    assert countries(ms, LocationKind.SUPPORT) == set()
+    # Support access from the US is Microsoft Corporation's, on its own DPF listing: a `dpf` transfer.
+    (corp,) = ms.children
+    assert (corp.name, corp.country_code, corp.dpf_status, corp.systems) == (
+        "Microsoft Corporation",
+        "US",
+        DpfStatus.ACTIVE,
+        [ai],
+    )
+    assert countries(corp, LocationKind.SUPPORT) == {"US"}
     assert "EU Data Boundary" in ms.source and ms.source_on is not None
 
 

@@ -162,7 +162,7 @@ def test_the_seed_cases_start_from_their_findings(demo) -> None:  # type: ignore
     momentum = demo("Momentum – AI-tekstassistent")
     assert set(kinds(momentum)) == {"dpf", "support", "exposure", "ai", "free_text"}
     assert next(s for s in momentum if s.kind == "dpf").text("en") == (
-        "The Data Privacy Framework could be invalidated (Microsoft Ireland Operations Ltd, United States)"
+        "The Data Privacy Framework could be invalidated (Microsoft Corporation, United States)"
     )
 
 

@@ -127,7 +127,7 @@ def test_momentum_tab_in_danish_and_english(demo, login) -> None:
     assert verdict_of(danish) == ("dpf", "attention")
     (us,) = [r for r in rows(danish, "transfers") if r["country"] == "USA"]
     assert (us["recipient"], us["class"], us["rule"]) == (
-        "Microsoft Ireland Operations Ltd",
+        "Microsoft Corporation",
         "dpf",
         "dpf_active",
     )
@@ -164,7 +164,7 @@ def test_scenario_turns_momentum_to_no_basis(app, demo, login) -> None:
     assert verdict_of(text) == ("no_basis", "not_acceptable")
     (us,) = [r for r in rows(text, "transfers") if r["country"] == "United States"]
     assert (us["recipient"], us["class"], us["rule"]) == (
-        "Microsoft Ireland Operations Ltd",
+        "Microsoft Corporation",
         "no_basis",
         "no_basis",
     )

@@ -52,7 +52,7 @@ def test_assess_json_has_the_documented_shape_and_the_seed_verdicts(demo: Flask)
     assert momentum["verdict"] == "dpf"
     (us,) = [t for t in momentum["transfers"] if t["country"] == "US"]
     assert (us["recipient"], us["class"], us["rule"], us["mechanism"]) == (
-        "Microsoft Ireland Operations Ltd",
+        "Microsoft Corporation",
         "dpf",
         "dpf_active",
         "dpf",

@@ -33,6 +33,8 @@ CAPCUT = "CapCut Pro"
 CANVA = "Canva via SkoleTube"
 MOMENTUM_AI = "Momentum – AI-tekstassistent"
 MICROSOFT = "Microsoft Ireland Operations Ltd"
+#: Support access from the US is Microsoft Corporation's, on its own DPF listing (the Irish entity is not).
+MICROSOFT_US = "Microsoft Corporation"
 
 
 def assessment(session: Session, name: str, source: sources.ListSource | None = None) -> findings.Assessment:
@@ -128,12 +130,17 @@ def test_momentum_ai_is_dpf_for_microsoft_with_us_exposure(demo_db: Session) -> 
         ("Momentum-leverandøren", "DK", LocationKind.PROCESSING): (C.EEA, "eea"),
         (MICROSOFT, "IE", LocationKind.PROCESSING): (C.EEA, "eea"),
         (MICROSOFT, "NL", LocationKind.PROCESSING): (C.EEA, "eea"),
-        (MICROSOFT, "US", LocationKind.SUPPORT): (C.DPF, "dpf_active"),
+        (MICROSOFT_US, "US", LocationKind.SUPPORT): (C.DPF, "dpf_active"),
     }
-    assert a.transfers[0].reason_en.startswith(f"{MICROSOFT} has support access from United States.")
-    assert [(e.entity, e.role, e.country_code, e.level) for e in a.exposure] == [
-        ("Microsoft Corporation", EntityRole.SUB_PROCESSOR_PARENT, "US", ExposureLevel.HIGH)
+    assert a.transfers[0].reason_en.startswith(f"{MICROSOFT_US} has support access from United States.")
+    # Microsoft Corporation as the Irish company's parent, and as the sub-processor with US support access
+    # (its country and its location: one finding).
+    assert sorted((e.entity, e.role, e.country_code, e.level) for e in a.exposure) == [
+        ("Microsoft Corporation", EntityRole.SUB_PROCESSOR, "US", ExposureLevel.HIGH),
+        ("Microsoft Corporation", EntityRole.SUB_PROCESSOR_PARENT, "US", ExposureLevel.HIGH),
     ]
+    own = next(e for e in a.exposure if e.role == EntityRole.SUB_PROCESSOR)
+    assert own.reason_en.endswith("It also has support access from there.")
     row = stored_row(demo_db, MOMENTUM_AI)
     assert (row.verdict, row.outcome, row.exposure) == (C.DPF, Outcome.ATTENTION, ExposureLevel.HIGH)
     # Microsoft is limited to the AI assistant: Momentum itself has only its vendor in Denmark.
@@ -147,7 +154,7 @@ def test_momentum_ai_under_dpf_invalidated_has_no_basis(demo_db: Session) -> Non
     assert a.verdict == C.NO_BASIS
     assert a.outcome == Outcome.NOT_ACCEPTABLE
     (us,) = [t for t in a.transfers if t.country_code == "US"]
-    assert (us.recipient, us.klass, us.rule) == (MICROSOFT, C.NO_BASIS, "no_basis")
+    assert (us.recipient, us.klass, us.rule) == (MICROSOFT_US, C.NO_BASIS, "no_basis")
     assert "DPF invalidated" in us.reason_en
     # The stored (official) verdict is still dpf.
     assert stored_row(demo_db, MOMENTUM_AI).verdict == C.DPF
@@ -163,12 +170,12 @@ def test_scenario_impact_of_dpf_invalidated_on_the_demo(demo_db: Session) -> Non
     }
     momentum = next(c for c in changes if c.system == MOMENTUM_AI)
     assert [(b.recipient, b.country_code, b.klass, a.klass) for b, a in momentum.transfers] == [
-        (MICROSOFT, "US", C.DPF, C.NO_BASIS)
+        (MICROSOFT_US, "US", C.DPF, C.NO_BASIS)
     ]
 
 
 def test_momentum_ai_with_scc_for_microsoft_is_safeguarded_without_the_dpf(demo_db: Session) -> None:
-    microsoft = by_name(demo_db, SubProcessor, MICROSOFT)
+    microsoft = by_name(demo_db, SubProcessor, MICROSOFT_US)
     update_sub(demo_db, microsoft, transfer_mechanism=TransferMechanism.SCC)
     # Under the official list the active DPF listing still wins over the SCC.
     assert assessment(demo_db, MOMENTUM_AI).verdict == C.DPF
@@ -204,6 +211,9 @@ def python_class(statuses: dict[str, CountryStatus], t: findings.TransferFinding
         status=statuses.get(t.country_code) if t.country_code else None,
         mechanism=t.mechanism,
         dpf_status=t.dpf_status,
+        entity_country=t.entity_country,
+        dpf_covers_hr=t.dpf_covers_hr,
+        hr_system=t.hr_system,
     )
     return rules.classify(facts)
 
@@ -329,10 +339,28 @@ def test_every_combination_of_facts_is_classified_as_in_python(session: Session)
                 dpf_status=dpf,
             )
             make_system(session, f"System {mechanism.value}/{dpf.value} nowhere", nowhere.id)
+    # The DPF rules that read the entity's country and an HR system's need for HR coverage.
+    from riskreg.enums import DataSubject
+    from riskreg.systems.services import create_system
+
+    for name, entity, covers_hr in (("Irish", "IE", True), ("No HR", "US", False), ("HR?", "US", None)):
+        us = make_vendor(
+            session,
+            name,
+            [("US", P)],
+            country_code=entity,
+            transfer_mechanism=TransferMechanism.DPF,
+            dpf_status=DpfStatus.ACTIVE,
+        )
+        us.dpf_covers_hr = covers_hr
+        session.commit()
+        create_system(
+            session, {"name": f"HR system {name}", "vendor_id": us.id}, data_subjects=[DataSubject.EMPLOYEES]
+        )
     scenario = create_scenario(session, "Shuffled", "", today(), SHUFFLED)
     official = sources.official_source(session, today())
     n = check_agreement(session, official, {})
-    assert n == len(TransferMechanism) * len(DpfStatus) * (len(EVERY_STATUS) + 2)
+    assert n == len(TransferMechanism) * len(DpfStatus) * (len(EVERY_STATUS) + 2) + 3
     assert check_agreement(session, sources.source_for(session, today(), scenario), SHUFFLED) == n
     rules_seen = {t.rule for a in findings.assess(session, official) for t in a.transfers}
     rules_seen |= {

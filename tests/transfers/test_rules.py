@@ -32,10 +32,24 @@ def facts(
     status: CountryStatus | None = S.NONE,
     mechanism: TransferMechanism = M.NONE,
     dpf: DpfStatus = D.NOT_LISTED,
+    entity: str | None = None,
+    hr: bool | None = None,
+    hr_system: bool = False,
 ) -> Facts:
     return Facts(
-        country=country, status=status if country is not None else None, mechanism=mechanism, dpf_status=dpf
+        country=country,
+        status=status if country is not None else None,
+        mechanism=mechanism,
+        dpf_status=dpf,
+        entity_country=entity,
+        dpf_covers_hr=hr,
+        hr_system=hr_system,
     )
+
+
+def us(mechanism: TransferMechanism = M.DPF, dpf: DpfStatus = D.ACTIVE, **kw: object) -> Facts:
+    """A transfer to the United States (partial adequacy through the DPF)."""
+    return facts("US", S.PARTIAL, mechanism, dpf, **kw)  # type: ignore[arg-type]
 
 
 # rule id -> (facts it matches *and* classifies, facts it does not match)
@@ -62,6 +76,18 @@ TABLE: dict[str, tuple[list[Facts], list[Facts]]] = {
             facts("US", S.PARTIAL, M.DPF, D.INACTIVE),
             facts("US", S.NONE, M.DPF, D.ACTIVE),  # DPF invalidated
             facts("CA", S.PARTIAL, M.DPF, D.ACTIVE),  # the DPF is only for the US
+            us(entity="IE"),  # only a US entity can be on the list
+            us(hr_system=True, hr=False),  # an HR system needs HR coverage
+            us(hr_system=True),  # HR coverage not recorded: its own rule
+        ],
+    ),
+    "dpf_hr_unrecorded": (
+        [us(hr_system=True), us(M.SCC, hr_system=True, entity="US"), us(M.UNKNOWN, hr_system=True)],
+        [
+            us(hr_system=True, hr=True),
+            us(hr_system=True, hr=False),
+            us(hr=None),
+            us(entity="GB", hr_system=True),
         ],
     ),
     "partial_in_scope": (
@@ -80,6 +106,22 @@ TABLE: dict[str, tuple[list[Facts], list[Facts]]] = {
     "art49": (
         [facts("AU", S.NONE, M.ART49), facts("US", S.PARTIAL, M.ART49, D.INACTIVE)],
         [facts("AU", S.NONE, M.SCC), facts("AU", S.NONE, M.UNKNOWN)],
+    ),
+    "dpf_hr_not_covered": (
+        [us(hr_system=True, hr=False), us(M.NONE, hr_system=True, hr=False, entity="US")],
+        [us(hr=False), us(hr_system=True, hr=True), us(hr_system=True, hr=False, entity="IE")],
+    ),
+    "dpf_entity_not_us": (
+        [us(entity="IE"), us(M.UNKNOWN, entity="LU"), us(hr_system=True, hr=True, entity="IE")],
+        [us(entity="US"), us(entity=None), us(dpf=D.NOT_LISTED, entity="IE")],
+    ),
+    "dpf_unchecked": (
+        [us(M.DPF, D.UNKNOWN), us(M.NONE, D.UNKNOWN), us(M.UNKNOWN, D.UNKNOWN, entity="IE")],
+        [
+            us(M.NONE, D.NOT_LISTED),
+            facts("CA", S.PARTIAL, M.NONE, D.UNKNOWN),
+            facts("AU", S.NONE, M.NONE, D.UNKNOWN),
+        ],
     ),
     "mechanism_unknown": (
         [facts("CN", S.NONE, M.UNKNOWN), facts("US", S.PARTIAL, M.UNKNOWN, D.INACTIVE)],
@@ -110,9 +152,13 @@ EXPECTED_CLASS = {
     "eea": C.EEA,
     "adequacy": C.ADEQUATE,
     "dpf_active": C.DPF,
+    "dpf_hr_unrecorded": C.DPF,
     "partial_in_scope": C.ADEQUATE,
     "scc_bcr": C.SAFEGUARDED,
     "art49": C.DEROGATION,
+    "dpf_hr_not_covered": C.NO_BASIS,
+    "dpf_entity_not_us": C.NO_BASIS,
+    "dpf_unchecked": C.UNKNOWN,
     "mechanism_unknown": C.UNKNOWN,
     "dpf_not_active": C.NO_BASIS,
     "no_basis": C.NO_BASIS,
@@ -169,6 +215,16 @@ def test_a_rule_does_not_match_other_facts(rule_id: str, f: Facts) -> None:
         (facts("US", S.PARTIAL, M.ART49, D.INACTIVE), "art49", C.DEROGATION, "dpf_not_active"),
         # Partial adequacy in scope is adequate even with the mechanism recorded as adequacy.
         (facts("CA", S.PARTIAL, M.ADEQUACY), "partial_in_scope", C.ADEQUATE, "no_basis"),
+        # The DPF list not checked: unknown, not no basis; an SCC still gives a basis.
+        (us(M.NONE, D.UNKNOWN), "dpf_unchecked", C.UNKNOWN, "dpf_not_active"),
+        (us(M.UNKNOWN, D.UNKNOWN), "dpf_unchecked", C.UNKNOWN, "mechanism_unknown"),
+        (us(M.SCC, D.UNKNOWN), "scc_bcr", C.SAFEGUARDED, "dpf_unchecked"),
+        # No HR coverage for an HR system, or a non-US entity: SCC first, then their own no-basis rule.
+        (us(M.SCC, hr_system=True, hr=False), "scc_bcr", C.SAFEGUARDED, "dpf_hr_not_covered"),
+        (us(M.UNKNOWN, hr_system=True, hr=False), "dpf_hr_not_covered", C.NO_BASIS, "mechanism_unknown"),
+        (us(M.NONE, entity="IE"), "dpf_entity_not_us", C.NO_BASIS, "no_basis"),
+        # HR coverage not recorded wins over an SCC, as the DPF itself does.
+        (us(M.SCC, hr_system=True), "dpf_hr_unrecorded", C.DPF, "scc_bcr"),
         # An unknown country beats everything, even a mechanism and DPF status that would be fine.
         (facts(None, None, M.DPF, D.ACTIVE), "country_unknown", C.UNKNOWN, "no_basis"),
         (facts(None, None, M.SCC), "country_unknown", C.UNKNOWN, "scc_bcr"),
@@ -199,10 +255,31 @@ def test_every_combination_gets_exactly_the_first_matching_rule() -> None:
         for status in (None, *S):
             for mechanism in M:
                 for dpf in D:
-                    f = Facts(country, status, mechanism, dpf)
-                    matching = [r for r in rules.RULES if r.matches(f)]
-                    assert matching, f
-                    assert rules.classify(f) is matching[0]
+                    for entity, hr, hr_system in (
+                        (None, None, False),
+                        ("IE", True, True),
+                        ("US", False, True),
+                    ):
+                        f = Facts(country, status, mechanism, dpf, entity, hr, hr_system)
+                        matching = [r for r in rules.RULES if r.matches(f)]
+                        assert matching, f
+                        assert rules.classify(f) is matching[0]
+
+
+def test_hr_coverage_matters_only_for_an_hr_system() -> None:
+    for hr in (None, True, False):
+        assert rules.classify(us(hr=hr)).id == "dpf_active"
+    assert rules.classify(us(hr_system=True, hr=True)).id == "dpf_active"
+    assert rules.classify(us(hr_system=True, hr=False)).id == "dpf_hr_not_covered"
+    assert rules.classify(us(hr_system=True, hr=None)).id == "dpf_hr_unrecorded"
+
+
+def test_a_non_us_entity_is_never_dpf_covered() -> None:
+    for entity in ("IE", "LU", "GB", "CA", "DK"):
+        for mechanism in M:
+            for hr_system in (False, True):
+                f = us(mechanism, entity=entity, hr_system=hr_system, hr=True)
+                assert rules.classify(f).klass != C.DPF
 
 
 # --- verdict and outcome ------------------------------------------------------------------------------------
@@ -302,6 +379,10 @@ MECHANISM_LABEL = {
 TYPICAL_MECHANISM = {
     "adequacy": M.SCC,
     "dpf_active": M.DPF,
+    "dpf_hr_unrecorded": M.DPF,
+    "dpf_hr_not_covered": M.DPF,
+    "dpf_entity_not_us": M.DPF,
+    "dpf_unchecked": M.DPF,
     "partial_in_scope": M.ADEQUACY,
     "scc_bcr": M.SCC,
     "art49": M.ART49,
@@ -397,6 +478,61 @@ def test_only_safeguarded_reasons_speak_of_the_tia_sentence(rule_id: str) -> Non
 def test_reasons_differ_between_languages() -> None:
     for rule in rules.RULES:
         assert rules.reason("da", rule, reason_facts()) != rules.reason("en", rule, reason_facts())
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "says"),
+    [
+        ("dpf_unchecked", "the DPF list has not been checked for Microsoft Ireland Operations Ltd"),
+        ("dpf_hr_not_covered", "its certification does not cover HR data"),
+        ("dpf_hr_unrecorded", "whether its certification covers HR data is not recorded"),
+        ("dpf_entity_not_us", "is not a US entity"),
+    ],
+)
+def test_the_new_dpf_reasons_say_what_is_missing(rule_id: str, says: str) -> None:
+    assert says in rules.reason("en", rules.RULES_BY_ID[rule_id], reason_facts(mechanism=M.DPF))
+
+
+@pytest.mark.parametrize(
+    ("kind", "en", "da"),
+    [
+        (LocationKind.PROCESSING, "processes data in a country it does not disclose", "behandler data i"),
+        (LocationKind.SUPPORT, "has support access from a country it does not disclose", "supportadgang"),
+    ],
+)
+def test_a_location_of_undisclosed_country_says_so(kind: LocationKind, en: str, da: str) -> None:
+    rule = rules.RULES_BY_ID["country_unknown"]
+    text = rules.reason("en", rule, reason_facts(country=None, kind=kind))
+    assert text.startswith(f"Microsoft Ireland Operations Ltd {en}.")
+    assert "Kommissionens liste" in text and "Unknown is never treated as safe." in text
+
+
+def test_exposure_reason_names_the_rules() -> None:
+    from riskreg.enums import EntityRole
+
+    P, SUPPORT = LocationKind.PROCESSING, LocationKind.SUPPORT
+    laws = ["FISA Section 702", "CLOUD Act"]
+    hosting = rules.exposure_reason(
+        "en", "AWS EMEA SARL", EntityRole.SUB_PROCESSOR_LOCATION, "USA", laws, [P]
+    )
+    assert hosting.startswith(
+        "AWS EMEA SARL (sub-processor) processes data in USA: FISA Section 702; CLOUD Act."
+    )
+    support = rules.exposure_reason(
+        "en", "Canva Pty Ltd", EntityRole.VENDOR_LOCATION, "China", ["NIL"], [SUPPORT]
+    )
+    assert support.startswith("Canva Pty Ltd (vendor) has support access from China: NIL.")
+    both = rules.exposure_reason("en", "X", EntityRole.VENDOR_LOCATION, "China", ["NIL"], [P, SUPPORT])
+    assert "processes data in and has support access from China" in both
+    entity = rules.exposure_reason("en", "AWS, Inc.", EntityRole.SUB_PROCESSOR, "USA", laws, [P])
+    assert entity.startswith("AWS, Inc. (sub-processor) is under the jurisdiction of USA")
+    assert entity.endswith("It also processes data there.")
+    assert (
+        rules.exposure_reason("en", "AWS, Inc.", EntityRole.SUB_PROCESSOR, "USA", laws)
+        == entity.rsplit(" It also", 1)[0]
+    )
+    for text in (hosting, support, both, entity):
+        assert text != rules.exposure_reason("da", "X", EntityRole.VENDOR_LOCATION, "Kina", ["NIL"], [P])
 
 
 def test_exposure_reason() -> None:

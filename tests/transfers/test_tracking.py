@@ -127,7 +127,7 @@ def test_a_country_gaining_adequacy_reclassifies_its_transfers(demo_db: Session)
 
 def test_a_sub_processor_dpf_status_change_is_stored_in_the_same_commit(demo_db: Session) -> None:
     before = stored(demo_db)
-    microsoft = by_name(demo_db, SubProcessor, "Microsoft Ireland Operations Ltd")
+    microsoft = by_name(demo_db, SubProcessor, "Microsoft Corporation")
     update_sub(demo_db, microsoft, dpf_status=DpfStatus.INACTIVE)
     assert committed(MOMENTUM_AI) == (C.NO_BASIS.value, Outcome.NOT_ACCEPTABLE.value)
     ai = by_name(demo_db, System, MOMENTUM_AI)
@@ -168,9 +168,10 @@ def test_archiving_a_sub_processor_is_stored_in_the_same_commit(demo_db: Session
     from riskreg.subprocessors.services import set_sub_processor_archived
 
     before = stored(demo_db)
-    microsoft = by_name(demo_db, SubProcessor, "Microsoft Ireland Operations Ltd")
+    microsoft = by_name(demo_db, SubProcessor, "Microsoft Corporation")
     set_sub_processor_archived(demo_db, microsoft, True)
-    assert committed(MOMENTUM_AI) == (C.EEA.value, Outcome.ACCEPTABLE.value)
+    # Left: the Irish company in the EU, whose US parent still needs attention (exposure).
+    assert committed(MOMENTUM_AI) == (C.EEA.value, Outcome.ATTENTION.value)
     ai = by_name(demo_db, System, MOMENTUM_AI)
     assert changed(before, stored(demo_db)) == {ai.id}
     set_sub_processor_archived(demo_db, microsoft, False)
@@ -215,7 +216,7 @@ def test_a_change_that_cannot_move_a_verdict_does_not_refresh(session: Session) 
 
 def test_a_failed_commit_leaves_the_stored_verdicts(demo_db: Session) -> None:
     before = stored(demo_db)
-    microsoft = by_name(demo_db, SubProcessor, "Microsoft Ireland Operations Ltd")
+    microsoft = by_name(demo_db, SubProcessor, "Microsoft Corporation")
     microsoft.dpf_status = DpfStatus.INACTIVE
     demo_db.flush()
     demo_db.rollback()

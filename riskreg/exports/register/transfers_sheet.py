@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from riskreg.enums import DpfStatus, LocationKind, TransferClass, TransferMechanism
@@ -44,9 +44,9 @@ def transfers_table(x: Export, empty: str) -> Table:
         select(
             System.name,
             transfers.c.recipient_key,
-            transfers.c.country_code,
-            # The stored value, not the enum (a member hashes as its value, so the look-up below still works).
-            type_coerce(transfers.c.location_kind, String),
+            transfers.c.location_id,
+            # An HR system's DPF transfers can have another class (the listing's HR coverage).
+            transfers.c.hr_system,
         )
         .select_from(transfers)
         .join(ordered, ordered.c.system_id == transfers.c.system_id)
@@ -78,14 +78,14 @@ def transfers_table(x: Export, empty: str) -> Table:
     shared: dict[Any, Any] = {}
     share = shared.setdefault
 
-    def cells(r: Any) -> tuple[Any, ...]:
-        """The cells of a recipient location, the same for every system it serves."""
+    def cells(r: Any, rule_id: str | None) -> tuple[Any, ...]:
+        """The cells of a recipient location under ``rule_id``, the same for every system it serves."""
         country = w.country(r.country_code)
         kind = LocationKind(r.location_kind) if r.location_kind is not None else None
         mechanism, dpf_status = TransferMechanism(r.mechanism), DpfStatus(r.dpf_status)
         klass = reason = None
-        if r.rule is not None:
-            rule = rules.RULES_BY_ID[r.rule]
+        if rule_id is not None:
+            rule = rules.RULES_BY_ID[rule_id]
             klass = classes[rule.klass]
             facts = rules.ReasonFacts(r.recipient, country, list_name, mechanism, dpf_status, kind, r.tia_on)
             reason = rules.reason(w.lang, rule, facts)
@@ -104,13 +104,14 @@ def transfers_table(x: Export, empty: str) -> Table:
 
     def rows() -> Iterator[Sequence[Any]]:
         # The cells of each recipient location serving these systems: thousands at most, however many systems.
-        made = {
-            (r.recipient_key, share(r.country_code, r.country_code), r.location_kind): cells(r)
-            for r in stream(x.session, facts_stmt)
-        }
+        made = {}
+        for r in stream(x.session, facts_stmt):
+            plain = cells(r, r.rule)
+            hr = plain if r.rule_hr == r.rule else cells(r, r.rule_hr)
+            made[r.recipient_key, r.location_id] = (plain, hr)
         shared.clear()
-        for system_name, recipient_key, country_code, location_kind in stream(x.session, stmt):
-            yield (system_name, *made[recipient_key, country_code, location_kind])
+        for system_name, recipient_key, location_id, hr_system in stream(x.session, stmt):
+            yield (system_name, *made[recipient_key, location_id][bool(hr_system)])
 
     return Table(
         x.t(TITLE_TRANSFERS),

@@ -65,7 +65,7 @@ def test_upload_preview_confirm(app: Flask, world: dict[str, int], login: Callab
     assert 'data-kind="changed" data-name="Microsoft Ireland Operations Ltd"' in html
     assert {m for m in re.findall(r'data-testid="new-third" data-country="(\w+)"', html)} == {"IN", "US"}
     assert "New third countries (outside the EU/EEA" in html
-    assert 'data-system="Momentum" data-before="eea" data-after="no_basis"' in html
+    assert 'data-system="Momentum" data-before="eea" data-after="unknown"' in html
     # Nothing has changed yet.
     assert stored_verdict(app, world["momentum"]) == TransferClass.EEA
     assert "Zendesk Inc." not in _live(app, world["vendor"])
@@ -78,7 +78,7 @@ def test_upload_preview_confirm(app: Flask, world: dict[str, int], login: Callab
         "Amazon Web Services EMEA SARL",
         "Zendesk Inc.",
     }
-    assert stored_verdict(app, world["momentum"]) == TransferClass.NO_BASIS
+    assert stored_verdict(app, world["momentum"]) == TransferClass.UNKNOWN
     # Applied once: a second confirmation is refused.
     again = post_form(client, f"/imports/subprocessors/batch/{batch_id}/apply")
     assert again.status_code == 409
