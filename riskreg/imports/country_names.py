@@ -141,8 +141,9 @@ _TRANSLITERATE = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "�
 _LONGEST_NAME_PARTS = 5
 _EMPTY = {"", "-", "–", "n a", "na", "none", "ingen"}
 
-#: Words for a country the recipient does not name ("not disclosed"): a location of unknown country, classified
-#: ``unknown`` and never safe. Folded on use; a blank cell means the same where a list must name a country.
+#: Words for a country the recipient does not name ("not disclosed"): a location of unknown country,
+#: classified ``unknown`` and never safe. Folded on use; a blank cell means the same where a list must name
+#: a country.
 UNKNOWN = (
     "unknown",
     "unknown country",

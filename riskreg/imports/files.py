@@ -16,6 +16,7 @@ translated where they are shown, so the same checks serve the pages and the CLI.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -95,6 +96,36 @@ class Limits:
     max_rows: int = MAX_ROWS
 
 
+# --- dates -------------------------------------------------------------------------------------------------
+
+DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
+SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+#: Excel's day zero (it counts 1900 as a leap year, so serials from March 1900 on start here).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Serial numbers read as dates: 1954 to 2119; other numbers are more likely a mistake than a date.
+SERIAL_RANGE = (20_000, 80_000)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """dd-mm-yyyy (or with . or /), yyyy-mm-dd (a time after it is ignored), or an Excel serial number."""
+    text = text.strip()
+    try:
+        if match := DMY.match(text):
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        if match := ISO.match(text):
+            year, month, day = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+    except ValueError:
+        return None
+    if SERIAL.match(text):
+        serial = float(text)
+        if SERIAL_RANGE[0] <= serial <= SERIAL_RANGE[1]:
+            return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return None
+
+
 # --- headers ------------------------------------------------------------------------------------------------
 
 _KEEP_LETTERS = frozenset("æøå")
@@ -130,10 +161,10 @@ def match_columns(headers: Sequence[str], synonyms: Mapping[str, Sequence[str]])
     used: set[str] = set()
     for name, variants in synonyms.items():
         for variant in (name, *variants):
-            header = by_key.get(header_key(variant))
-            if header is not None and header not in used:
-                columns[name] = header
-                used.add(header)
+            found = by_key.get(header_key(variant))
+            if found is not None and found not in used:
+                columns[name] = found
+                used.add(found)
                 break
     return columns
 

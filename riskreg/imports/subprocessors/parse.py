@@ -5,8 +5,8 @@ not matter: ``subprocessor_name``, ``Processing Countries``, ``Behandlingslande`
 collects every problem (row, column, reason): a list with any bad row or any region instead of countries is
 refused as a whole. A country the list does not name ("unknown", "not disclosed", "ikke oplyst", a blank
 cell) is a location of unknown country (``UNKNOWN_COUNTRY`` in the codes), never a problem. Rows naming the
-same sub-processor are joined. A source column (a URL or document, and its date) gives each row its own. What it returns (``Listed``) is compared with the
-register by ``riskreg.imports.subprocessors.diff``.
+same sub-processor are joined. A source column (a URL or document, and its date) gives each row its own.
+What it returns (``Listed``) is compared with the register by ``riskreg.imports.subprocessors.diff``.
 
 Everything here is plain data that goes into an import batch's JSON payload and comes back out of it.
 """
@@ -20,9 +20,8 @@ from typing import Any
 
 from riskreg.enums import TransferMechanism
 from riskreg.imports.country_names import CountryIndex, fold
-from riskreg.imports.files import ImportRefused, Problem, Table, match_columns
+from riskreg.imports.files import ImportRefused, Problem, Table, match_columns, parse_date
 from riskreg.imports.names import normalise
-from riskreg.imports.register.parse import parse_date
 from riskreg.vocabulary import N_
 
 NAME_MAX = 200
