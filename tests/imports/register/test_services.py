@@ -72,7 +72,14 @@ def test_the_dry_run_counts_what_would_be_created_and_changes_nothing(
     batch = preview(session, GOOD)
     assert counts(session) == before
     assert batch.state == ImportState.PENDING
-    assert batch.summary == {"rows": 3, "vendors_new": 1, "vendors_existing": 1, "systems": 3, "problems": 0}
+    assert batch.summary == {
+        "rows": 3,
+        "vendors_new": 1,
+        "vendors_existing": 1,
+        "systems": 3,
+        "agreements": 0,
+        "problems": 0,
+    }
     vendors = {v["name"]: v for v in batch.payload["plan"]["vendors"]}
     assert vendors["Netcompany A/S"]["existing_id"] == netcompany.id
     assert vendors["Netcompany A/S"]["rows"] == [2, 3]
@@ -82,6 +89,7 @@ def test_the_dry_run_counts_what_would_be_created_and_changes_nothing(
         "row": 4,
         "existing_id": None,
         "rows": [4],
+        "facts": "Vendor country: United States",
     }
     assert [s["name"] for s in batch.payload["plan"]["systems"]] == ["Aula", "Momentum", "Zoom"]
     assert register_services.can_apply(batch)
@@ -133,7 +141,7 @@ def test_any_bad_row_creates_nothing_and_every_problem_is_listed(
     assert counts(session) == before
     assert batch.summary["problems"] == 3
     assert messages(batch) == [
-        (8, "Land", "The vendor Ny Leverandør has the country IE in row 7."),
+        (8, "Land", "ny leverandør: Vendor country is Denmark here but Ireland in row 7."),
         (
             5,
             "Systemnavn",
