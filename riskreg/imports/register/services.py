@@ -656,6 +656,7 @@ def apply(
         "vendors_created": len(plan.new_vendors),
         "vendors_existing": len(plan.vendors) - len(plan.new_vendors),
         "systems_created": built,
+        "agreements_created": plan.agreements,
     }
     batch.state = ImportState.APPLIED
     batch.applied_at = utcnow()
