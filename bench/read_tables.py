@@ -1,4 +1,4 @@
-"""Benchmark of reading an import table (issue 15, item 5): riskreg's reader against pandas; see bench/README.md.
+"""Benchmark of reading an import table (issue 15, item 5): riskreg's reader against pandas; bench/README.md.
 
 Generates a register sheet of ``--rows`` rows (12 columns, real-looking text, dates and numbers) as CSV and as
 XLSX in a temporary directory, then measures in one run, each reader in a fresh process, paired (the readers
@@ -6,9 +6,9 @@ alternate within each repeat so that a slow moment of the machine hits all of th
 
 - ``riskreg``: ``read_table`` as the imports call it (CSV: the ``csv`` module; XLSX: the engine ``read_table``
   uses, python-calamine), every limit and check included, into ``Table`` rows;
-- ``openpyxl``: the XLSX reader used before (``load_workbook(read_only=True, data_only=True)``), for the baseline;
+- ``openpyxl``: the XLSX reader used before (``load_workbook(read_only=True, data_only=True)``), the baseline;
 - ``pandas``: ``read_csv(dtype=str, keep_default_na=False)`` and ``read_excel(engine="calamine", dtype=str)``
-  into a ``DataFrame``, then turned into the same ``{header: text}`` rows (the imports need those, not a frame).
+  into a ``DataFrame``, then turned into the same ``{header: text}`` rows (what the imports need).
 
 Prints the median and range (min-max) of ``--repeat`` runs in seconds, and the ratios against the baseline.
 
@@ -121,10 +121,10 @@ def read_riskreg(path: Path) -> int:
 def read_openpyxl(path: Path) -> int:
     import io
 
-    from riskreg.imports.files import _build, _cell_text, _filled
-    from riskreg.imports.files import Table as T
-
     from openpyxl import load_workbook
+
+    from riskreg.imports.files import Table as T
+    from riskreg.imports.files import _build, _cell_text, _filled
 
     book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     found = []
@@ -143,7 +143,9 @@ def read_pandas(path: Path) -> int:
 
     data = path.read_bytes()
     if path.suffix == ".csv":
-        frame = pd.read_csv(io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
     else:
         frame = pd.read_excel(io.BytesIO(data), engine="calamine", dtype=str, keep_default_na=False)
     headers = [" ".join(str(h).split()) for h in frame.columns]

@@ -18,14 +18,15 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from riskreg.audit import AuditEntry
 from riskreg.catalogue import label_in, translate
 from riskreg.countries.models import Country, country_names
 from riskreg.db import utcnow
-from riskreg.enums import ImportKind, ImportState, LocationKind
+from riskreg.enums import AuditAction, ImportKind, ImportState, LocationKind
 from riskreg.errors import DomainError
 from riskreg.imports.country_names import CountryIndex
 from riskreg.imports.files import ImportRefused, Problem, Row, Table
@@ -33,8 +34,15 @@ from riskreg.imports.models import ImportBatch
 from riskreg.imports.names import normalise
 from riskreg.imports.register import parse as parsing
 from riskreg.services import assign
-from riskreg.systems.models import Department, System
+from riskreg.systems.models import (
+    Department,
+    System,
+    SystemDataCategory,
+    SystemDataSubject,
+    system_department,
+)
 from riskreg.systems.services import DEPARTMENT_MAX, check_system
+from riskreg.transfers import tracking
 from riskreg.vendors.models import DataProcessingAgreement, ProcessingLocation, Vendor
 from riskreg.vendors.services import check_vendor
 from riskreg.vocabulary import N_
@@ -461,7 +469,11 @@ def _build(
 
     existing_names = {name.lower(): name for name in session.scalars(select(System.name))}
     departments = _departments(session, parsed.rows)
-    built = 0
+    new_departments = [d for d in departments.values() if d.id is None]
+    if new_departments:
+        session.add_all(new_departments)
+        session.flush()  # the departments new to the register, in one batched insert
+    built: list[_NewSystem] = []
     with session.no_autoflush:
         for done, row in enumerate(parsed.rows, start=1):
             if progress is not None:
@@ -495,35 +507,127 @@ def _build(
             except DomainError as exc:
                 plan.problems.append(_domain_problem(exc, row.number, columns, SYSTEM_FIELD_COLUMNS))
                 continue
-            system = System()
-            assign(system, values)
-            system.departments = list(
-                {
-                    id(d): d for d in (departments[" ".join(n.split()).lower()] for n in row.departments)
-                }.values()
-            )
-            system.data_subjects.extend(row.data_subjects)
-            system.data_categories.extend(row.data_categories)
-            session.add(system)
-            if row.dpa is not None:
-                session.add(
-                    DataProcessingAgreement(
-                        vendor=vendor,
-                        system=system,
-                        signed_on=row.dpa["signed_on"],
-                        template=row.dpa["template"],
-                        scc_modules=[],
-                    )
-                )
-                plan.agreements += 1
-            built += 1
+            wanted = {departments[" ".join(n.split()).lower()].id: None for n in row.departments}
+            built.append(_NewSystem(row, vendor.id, values, [d for d in wanted if d is not None]))
             plan.systems.append({"row": row.number, "name": row.system_name, "vendor": planned.name})
+    if plan.problems:
+        return plan, 0  # rolled back by the caller: nothing more to write
     try:
-        session.flush()  # every system, its classifications and agreements: one batched insert per table
+        plan.agreements = _insert_systems(session, built, {d.id: d.name for d in departments.values()})
     except IntegrityError:
         plan.problems.append(_conflict(parsed.rows[0].number, columns.get("system_name")))
         return plan, 0
-    return plan, built
+    return plan, len(built)
+
+
+@dataclass
+class _NewSystem:
+    row: parsing.RegisterRow
+    vendor_id: int
+    values: dict[str, Any]
+    department_ids: list[int]
+
+
+#: Rows per INSERT statement's parameter list (the driver batches them further).
+CHUNK = 5_000
+
+
+def _insert_systems(
+    session: Session, built: Sequence[_NewSystem], department_names: Mapping[int, str]
+) -> int:
+    """Insert the systems, their classifications and agreements set-based; the number of agreements.
+
+    One executemany per table and chunk (``INSERT ... RETURNING`` gives the new ids in order), never a flush
+    per row. The audit log gets an entry per record created, as the ORM's listener writes for a form, and
+    the stored verdicts are refreshed on commit.
+    """
+    user_id, actor = session.info.get("actor", (None, "system"))
+    now = utcnow()
+    agreements = 0
+    for start in range(0, len(built), CHUNK):
+        chunk = built[start : start + CHUNK]
+        rows = [{**item.values, "vendor_id": item.vendor_id} for item in chunk]
+        ids = list(session.scalars(insert(System).returning(System.id, sort_by_parameter_order=True), rows))
+        links: list[dict[str, Any]] = []
+        subjects: list[dict[str, Any]] = []
+        categories: list[dict[str, Any]] = []
+        dpas: list[dict[str, Any]] = []
+        entries: list[dict[str, Any]] = []
+        for item, system_id in zip(chunk, ids, strict=True):
+            links += [{"system_id": system_id, "department_id": d} for d in item.department_ids]
+            subjects += [{"system_id": system_id, "value": v} for v in item.row.data_subjects]
+            categories += [{"system_id": system_id, "value": v} for v in item.row.data_categories]
+            changes = {
+                key: [None, _audit_plain(value)]
+                for key, value in {**item.values, "vendor_id": item.vendor_id}.items()
+                if value not in (None, "", [], False)
+            }
+            for key, labels in (
+                ("departments", sorted(department_names[d] for d in item.department_ids)),
+                ("data_subjects", sorted(v.value for v in item.row.data_subjects)),
+                ("data_categories", sorted(v.value for v in item.row.data_categories)),
+            ):
+                if labels:
+                    changes[key] = [[], labels]
+            entries.append(_entry(now, user_id, actor, "system", system_id, item.row.system_name, changes))
+            if item.row.dpa is not None:
+                dpas.append(
+                    {
+                        "vendor_id": item.vendor_id,
+                        "system_id": system_id,
+                        "signed_on": item.row.dpa["signed_on"],
+                        "template": item.row.dpa["template"],
+                        "scc_modules": [],
+                    }
+                )
+        if links:
+            session.execute(insert(system_department), links)
+        if subjects:
+            session.execute(insert(SystemDataSubject), subjects)
+        if categories:
+            session.execute(insert(SystemDataCategory), categories)
+        if dpas:
+            dpa_ids = session.scalars(
+                insert(DataProcessingAgreement).returning(
+                    DataProcessingAgreement.id, sort_by_parameter_order=True
+                ),
+                dpas,
+            )
+            for dpa, dpa_id in zip(dpas, dpa_ids, strict=True):
+                changes = {k: [None, _audit_plain(v)] for k, v in dpa.items() if v not in (None, "", [])}
+                entries.append(
+                    _entry(now, user_id, actor, "data_processing_agreement", dpa_id, f"DPA {dpa_id}", changes)
+                )
+            agreements += len(dpas)
+        session.execute(insert(AuditEntry), entries)
+    if built:
+        tracking.mark_stale(session)  # the new systems' verdicts are computed on commit
+    return agreements
+
+
+def _entry(
+    now: Any, user_id: int | None, actor: str, kind: str, entity_id: int, label: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "at": now,
+        "user_id": user_id,
+        "actor": actor,
+        "action": AuditAction.CREATE,
+        "entity_type": kind,
+        "entity_id": entity_id,
+        "entity_label": label[:200],
+        "entity_version": 1,
+        "changes": changes,
+    }
+
+
+def _audit_plain(value: Any) -> Any:
+    """A value as the audit log writes it (enums by value, dates in ISO form)."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def _parse(

@@ -100,7 +100,13 @@ def test_apply_creates_the_vendors_and_systems_at_once_with_their_verdicts(
 ) -> None:
     batch = preview(session, GOOD)
     result = register_services.apply(session, batch, None, "en")
-    assert result == {"rows": 3, "vendors_created": 1, "vendors_existing": 1, "systems_created": 3}
+    assert result == {
+        "rows": 3,
+        "vendors_created": 1,
+        "vendors_existing": 1,
+        "systems_created": 3,
+        "agreements_created": 0,
+    }
     assert batch.state == ImportState.APPLIED and batch.applied_at is not None
 
     zoom_vendor = session.scalars(select(Vendor).where(Vendor.name.startswith("Zoom"))).one()

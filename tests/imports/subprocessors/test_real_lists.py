@@ -1,4 +1,4 @@
-"""Sub-processor lists as vendors publish them (issue 15, point 4): their headers, "unknown" countries, sources."""
+"""Sub-processor lists as vendors publish them (issue 15, point 4): headers, "unknown" countries, sources."""
 
 from __future__ import annotations
 
