@@ -103,7 +103,7 @@ def write_files(folder: Path, n: int) -> tuple[Path, Path]:
     return csv_path, xlsx_path
 
 
-# --- the readers (each runs in a child process) --------------------------------------------------------------
+# --- the readers (each runs in a child process) ------------------------------------------------------------
 
 
 def _limits():  # type: ignore[no-untyped-def]
@@ -143,9 +143,7 @@ def read_pandas(path: Path) -> int:
 
     data = path.read_bytes()
     if path.suffix == ".csv":
-        frame = pd.read_csv(
-            io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
+        frame = pd.read_csv(io.BytesIO(data), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     else:
         frame = pd.read_excel(io.BytesIO(data), engine="calamine", dtype=str, keep_default_na=False)
     headers = [" ".join(str(h).split()) for h in frame.columns]

@@ -139,6 +139,8 @@ _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _TRANSLITERATE = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "ss", "&": " and "})
 #: The most separators a single country name holds ("Saint Helena, Ascension and Tristan da Cunha").
 _LONGEST_NAME_PARTS = 5
+#: The most distinct cells an index remembers the reading of.
+_CELL_CACHE = 100_000
 _EMPTY = {"", "-", "–", "n a", "na", "none", "ingen"}
 
 #: Words for a country the recipient does not name ("not disclosed"): a location of unknown country,
@@ -216,6 +218,8 @@ class CountryIndex:
     def __init__(self, names: dict[str, Lookup], codes: Iterable[str]) -> None:
         self._names = names
         self.codes = frozenset(codes)
+        # A register repeats its cells ("Irland, USA" on thousands of rows): each is read once.
+        self._cells: dict[str, tuple[list[str], bool, list[Problem]]] = {}
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, str]]) -> CountryIndex:
@@ -271,6 +275,16 @@ class CountryIndex:
         ``unknown`` is True for a blank cell, a cell that says "unknown" (or "not disclosed", "ikke oplyst",
         "n/a"...), and for such a word among countries ("Ireland, unknown").
         """
+        known = self._cells.get(cell)
+        if known is None:
+            if len(self._cells) > _CELL_CACHE:
+                self._cells.clear()
+            known = self._cells[cell] = self._read_places(cell)
+        codes, unknown, problems = known
+        return list(codes), unknown, [Problem(p.msgid, p.params, row, column) for p in problems]
+
+    def _read_places(self, cell: str) -> tuple[list[str], bool, list[Problem]]:
+        row = column = None
         if is_unknown(cell):
             return [], True, []
         codes: list[str] = []

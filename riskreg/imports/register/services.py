@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import Table as SqlTable
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -547,7 +548,7 @@ def _insert_systems(
     for start in range(0, len(built), CHUNK):
         chunk = built[start : start + CHUNK]
         rows = [{**item.values, "vendor_id": item.vendor_id} for item in chunk]
-        ids = list(session.scalars(insert(System).returning(System.id, sort_by_parameter_order=True), rows))
+        ids = _insert_returning_ids(session, _table(System), rows)
         links: list[dict[str, Any]] = []
         subjects: list[dict[str, Any]] = []
         categories: list[dict[str, Any]] = []
@@ -583,26 +584,44 @@ def _insert_systems(
         if links:
             session.execute(insert(system_department), links)
         if subjects:
-            session.execute(insert(SystemDataSubject), subjects)
+            session.execute(insert(_table(SystemDataSubject)), subjects)
         if categories:
-            session.execute(insert(SystemDataCategory), categories)
+            session.execute(insert(_table(SystemDataCategory)), categories)
         if dpas:
-            dpa_ids = session.scalars(
-                insert(DataProcessingAgreement).returning(
-                    DataProcessingAgreement.id, sort_by_parameter_order=True
-                ),
-                dpas,
-            )
+            dpa_ids = _insert_returning_ids(session, _table(DataProcessingAgreement), dpas)
             for dpa, dpa_id in zip(dpas, dpa_ids, strict=True):
                 changes = {k: [None, _audit_plain(v)] for k, v in dpa.items() if v not in (None, "", [])}
                 entries.append(
                     _entry(now, user_id, actor, "data_processing_agreement", dpa_id, f"DPA {dpa_id}", changes)
                 )
             agreements += len(dpas)
-        session.execute(insert(AuditEntry), entries)
+        session.execute(insert(_table(AuditEntry)), entries)
     if built:
         tracking.mark_stale(session)  # the new systems' verdicts are computed on commit
     return agreements
+
+
+def _insert_returning_ids(session: Session, table: SqlTable, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in as few statements as their keys allow; the new ids in the order of ``rows``.
+
+    An executemany needs the same keys in every row (a row without a key takes the column's default), so
+    rows are grouped by their keys: a handful of groups, each one ``INSERT ... RETURNING``.
+    """
+    groups: dict[frozenset[str], list[int]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(frozenset(row), []).append(i)
+    ids: list[int] = [0] * len(rows)
+    for positions in groups.values():
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        found = session.scalars(statement, [rows[i] for i in positions])
+        for i, new_id in zip(positions, found, strict=True):
+            ids[i] = new_id
+    return ids
+
+
+def _table(model: type[Any]) -> SqlTable:
+    """The model's table, for Core inserts (no ORM bookkeeping per row)."""
+    return cast(SqlTable, model.__table__)
 
 
 def _entry(
