@@ -231,7 +231,7 @@ def _show_fact(name: str, value: Any, lang: str, countries: Mapping[str, str]) -
             parts.append(place if kind == LocationKind.PROCESSING else f"{place} ({label_in(lang, kind)})")
         return ", ".join(parts) or "–"
     if isinstance(value, bool):
-        return translate(lang, N_("yes") if value else N_("no"))
+        return translate(lang, N_("Yes") if value else N_("No"))
     if isinstance(value, StrEnum):
         return label_in(lang, value)
     return str(value)
