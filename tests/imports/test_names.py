@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riskreg.imports.names import normalise
+from riskreg.imports.names import jurisdiction, legal_form, normalise, strip_qualifier
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,59 @@ def test_normalising_twice_changes_nothing(name: str) -> None:
     once = normalise(name)
     assert normalise(once) == once
     assert once == once.strip() and "  " not in once
+
+
+@pytest.mark.parametrize(
+    ("written", "form", "system"),
+    [
+        ("Dropbox, Inc.", "inc", "us"),
+        ("Slack Technologies, LLC", "llc", "us"),
+        ("Acme L.L.C.", "llc", "us"),
+        ("Microsoft Corporation", "corporation", "us"),
+        ("Slack Technologies Limited", "limited", "uk_ie"),
+        ("Dropbox International Unlimited Company", "unlimited company", "uk_ie"),
+        ("Canva Pty Ltd", "pty ltd", "uk_ie"),
+        ("Acme GmbH & Co. KG", "gmbh and co kg", "de_at_ch"),
+        ("Netcompany A/S", "as", "nordic"),
+        ("Mentimeter AB", "ab", "nordic"),
+        ("The Coca-Cola Company", "company", ""),
+        ("Dropbox", "", ""),
+        ("AB", "", ""),
+    ],
+)
+def test_the_legal_form_and_its_legal_system(written: str, form: str, system: str) -> None:
+    assert legal_form(written) == form
+    assert jurisdiction(legal_form(written)) == system
+
+
+@pytest.mark.parametrize(
+    ("written", "base", "qualifier"),
+    [
+        ("Google LLC (affiliate)", "Google LLC", "(affiliate)"),
+        (
+            "Zoom Video Communications, Inc. (and its US subsidiaries)",
+            "Zoom Video Communications, Inc.",
+            "(and its US subsidiaries)",
+        ),
+        ("Acme Inc. (US) [EU]", "Acme Inc.", "(US) [EU]"),
+        ("Acme, Inc., (US)", "Acme, Inc.", "(US)"),
+        ("Acme (Holdings) Inc.", "Acme (Holdings) Inc.", ""),
+        ("(Acme)", "(Acme)", ""),
+        ("  Acme   Inc. ", "Acme Inc.", ""),
+    ],
+)
+def test_a_qualifier_at_the_end_is_set_apart(written: str, base: str, qualifier: str) -> None:
+    assert strip_qualifier(written) == (base, qualifier)
+
+
+@given(st.text(max_size=60))
+def test_stripping_a_qualifier_twice_changes_nothing(name: str) -> None:
+    base, _ = strip_qualifier(name)
+    assert strip_qualifier(base) == (base, "")
+
+
+@given(st.text(alphabet=st.sampled_from("abc ()[],;.&/"), max_size=30))
+def test_stripping_a_qualifier_twice_changes_nothing_for_bracketed_names(name: str) -> None:
+    base, _ = strip_qualifier(name)
+    assert strip_qualifier(base) == (base, "")
+    assert normalise(normalise(base)) == normalise(base)

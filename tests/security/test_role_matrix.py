@@ -102,6 +102,7 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "imports.register_apply": EDITORS,
     "imports.register_discard": EDITORS,
     "imports.dpf_upload": EDITORS,
+    "imports.dpf_mapping": EDITORS,
     "imports.dpf_batch": ALL,
     "imports.dpf_apply": EDITORS,
     "imports.dpf_discard": EDITORS,

@@ -1,4 +1,5 @@
-"""Pages of the DPF import: upload the list, see what it would change, apply it, decide the near matches."""
+"""Pages of the DPF import: upload the list, choose its columns where needed, see what it would change, apply
+it, decide the pairs to review."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.imports.dpf import services
-from riskreg.imports.dpf.forms import DpfUploadForm, ReviewDecisionForm
-from riskreg.imports.files import ImportRefused, Problem
+from riskreg.imports.dpf.forms import DpfUploadForm, ReviewDecisionForm, mapping_form
+from riskreg.imports.files import ImportRefused, Problem, read_table
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.settings import configured_limits
 from riskreg.imports.views import bp, discard_batch
@@ -39,16 +40,21 @@ def dpf_upload() -> Response | tuple[str, int]:
     problems: list[Problem] = []
     if form.validate_on_submit():
         upload = form.file.data
+        about = {
+            "user_id": current_user.id,
+            "source": (form.source.data or "").strip(),
+            "source_on": form.source_on.data,
+        }
         try:
-            batch = services.preview(
-                db.session(),
-                upload.read(),
-                upload.filename or "",
-                user_id=current_user.id,
-                source=(form.source.data or "").strip(),
-                source_on=form.source_on.data,
-                limits=configured_limits(),
-            )
+            table = read_table(upload.read(), configured_limits())
+            if services.needs_mapping(table):
+                batch = services.start(db.session(), table, upload.filename or "", **about)
+                flash(
+                    _("%(n)s rows read. Choose what each column holds.", n=batch.summary.get("rows", 0)),
+                    "success",
+                )
+                return redirect(url_for("imports.dpf_mapping", batch_id=batch.id))
+            batch = services.preview_table(db.session(), table, upload.filename or "", **about)
         except ImportRefused as exc:
             problems = exc.problems
         else:
@@ -62,7 +68,11 @@ def _batch_page(batch: ImportBatch, status: int = 200) -> tuple[str, int]:
         render_template(
             "imports/dpf_batch.html",
             batch=batch,
+            mapping_stage=services.is_mapping(batch),
             matched=services.matched_rows(db.session(), batch),
+            reviews=services.review_lines(batch),
+            different=services.different_rows(batch),
+            not_stated=services.not_stated_rows(batch),
             unmatched=services.unmatched_rows(batch),
             not_found=batch.payload.get("not_found", []),
             decision_form=ReviewDecisionForm(),
@@ -76,6 +86,42 @@ def _load_batch(batch_id: int) -> ImportBatch:
     if batch is None:
         abort(404)
     return batch
+
+
+#: Rows of the file shown under each column in the mapping step.
+SAMPLE_ROWS = 3
+
+
+@bp.route("/dpf/<int:batch_id>/mapping", methods=["GET", "POST"])
+@requires(Permission.EDIT_REGISTER)
+def dpf_mapping(batch_id: int) -> Response | tuple[str, int]:
+    batch = _load_batch(batch_id)
+    if not services.is_mapping(batch):
+        flash(_("The columns of this import were chosen already."), "error")
+        return redirect(url_for("imports.dpf_batch", batch_id=batch.id))
+    table = services.batch_table(batch)
+    form = mapping_form(table.headers, batch.payload.get("mapping") or {})
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        try:
+            services.map_columns(db.session(), batch, form.mapping(), current_language())
+        except ImportRefused as exc:
+            problems = exc.problems
+        else:
+            flash(_("The list was read. Check what it changes, then apply it."), "success")
+            return redirect(url_for("imports.dpf_batch", batch_id=batch_id))
+    samples = {h: [row.values.get(h, "") for row in table.rows[:SAMPLE_ROWS]] for h in table.headers}
+    return (
+        render_template(
+            "imports/dpf_mapping.html",
+            batch=batch,
+            form=form,
+            samples=samples,
+            problems=problems,
+            lang=current_language(),
+        ),
+        400 if form.errors or problems else 200,
+    )
 
 
 @bp.route("/dpf/<int:batch_id>")

@@ -36,7 +36,7 @@ def counts(app: Flask) -> tuple[int, int, int]:
 def test_dry_run_prints_counts_and_changes_nothing(app: Flask, dpf_register: DpfRegister) -> None:
     result = run(app, LIST, "--dry-run", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert "Matched exactly: 6" in result.output
+    assert "Matched exactly: 4" in result.output
     assert "Near matches to review: 1" in result.output
     assert "List entries matching nothing in the register: 1" in result.output
     assert "not found on the list (left unchanged): 2" in result.output
@@ -47,7 +47,7 @@ def test_dry_run_prints_counts_and_changes_nothing(app: Flask, dpf_register: Dpf
 def test_dry_run_in_danish_by_default(app: Flask, dpf_register: DpfRegister) -> None:
     result = run(app, LIST, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert translate("da", "Matched exactly: %(count)s", count=6) in result.output
+    assert translate("da", "Matched exactly: %(count)s", count=4) in result.output
     assert translate("da", "Dry run: nothing was changed.") in result.output
 
 
@@ -56,8 +56,9 @@ def test_import_applies_exact_matches_and_leaves_the_near_ones_for_review(
 ) -> None:
     result = run(app, LIST, "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert "Matched exactly: 6" in result.output
-    assert "Updated (DPF status and date checked): 6." in result.output
+    assert "Matched exactly: 4" in result.output
+    assert "Same name, different entity (not applied): 2" in result.output
+    assert "Updated (DPF status and date checked): 4." in result.output
     with app.app_context():
         batch = db.session.scalars(select(ImportBatch)).one()
         assert batch.state == ImportState.APPLIED and batch.filename == "dpf_list.csv"
@@ -67,8 +68,8 @@ def test_import_applies_exact_matches_and_leaves_the_near_ones_for_review(
         twilio = db.session.get_one(Vendor, dpf_register.v["twilio"])
         assert twilio.dpf_status == DpfStatus.INACTIVE
         salesforce = db.session.get_one(Vendor, dpf_register.v["salesforce"])
-        assert salesforce.dpf_status == DpfStatus.NOT_LISTED
-    assert counts(app) == (1, 1, 5)
+        assert salesforce.dpf_status == DpfStatus.UNKNOWN
+    assert counts(app) == (1, 1, 3)
 
 
 def test_a_bad_file_is_refused_with_every_problem(
@@ -86,7 +87,7 @@ def test_a_bad_file_is_refused_with_every_problem(
 
 def test_a_file_without_the_columns_is_refused(app: Flask, tmp_path: Path) -> None:
     bad = tmp_path / "list.csv"
-    bad.write_text("Company\nAcme\n", encoding="utf-8")
+    bad.write_text("Entity ID\n4711\n", encoding="utf-8")
     result = run(app, str(bad), "--dry-run", "--lang", "en")
     assert result.exit_code == 1
     assert "The list has no column Organization Name" in result.output
@@ -95,11 +96,33 @@ def test_a_file_without_the_columns_is_refused(app: Flask, tmp_path: Path) -> No
 
 def test_a_long_match_shows_progress(app: Flask, tmp_path: Path) -> None:
     with app.app_context():
-        db.session.add_all(Vendor(name=f"Vendor number {i} ApS") for i in range(1000))
+        db.session.add_all(Vendor(name=f"Vendor number {i} Inc.", country_code="US") for i in range(1000))
         db.session.commit()
     listed = tmp_path / "list.csv"
-    listed.write_text("Organization Name,Status\nVendor number 7 A/S,Active\n", encoding="utf-8")
+    listed.write_text("Organization Name,Status\nVendor number 7 LLC,Active\n", encoding="utf-8")
     result = run(app, str(listed), "--dry-run", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "Matching names" in result.output
     assert "Matched exactly: 1" in result.output
+
+
+def test_columns_chosen_on_the_command_line(app: Flask, dpf_register: DpfRegister, tmp_path: Path) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_text("Firm;State of play\nTwilio, Inc.;INACTIVE-LAPSE\nBlank Corp;\n", encoding="utf-8")
+    assert run(app, str(listed), "--dry-run", "--lang", "en").exit_code == 1
+    result = run(
+        app,
+        str(listed),
+        "--dry-run",
+        "--lang",
+        "en",
+        "--column",
+        "Firm=name",
+        "--column",
+        "State of play=status",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Matched exactly: 1" in result.output
+    assert "Rows without a status (not stated, skipped): 1" in result.output
+    bad = run(app, str(listed), "--dry-run", "--lang", "en", "--column", "Firm=company")
+    assert bad.exit_code == 2 and "HEADER=FIELD" in bad.output

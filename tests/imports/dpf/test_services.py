@@ -45,16 +45,27 @@ def test_preview_sorts_the_list_and_changes_nothing(app: Flask, dpf_register: Dp
         before = register_state()
         batch = services.preview(db.session, (DATA / "dpf_list.csv").read_bytes(), "dpf_list.csv")
         assert batch.state == ImportState.PENDING
-        assert batch.summary == {"entries": 8, "matched": 6, "review": 1, "unmatched": 1, "not_found": 2}
+        assert batch.summary == {
+            "entries": 8,
+            "matched": 4,
+            "review": 1,
+            "different": 2,
+            "not_stated": 0,
+            "unmatched": 1,
+            "not_found": 2,
+        }
         matched = {(m["target"], m["name"]): m["status"] for m in batch.payload["matched"]}
         assert matched == {
             ("vendor", "Zoom Video Communications, Inc."): "active",
-            ("vendor", "Acme Cloud ApS"): "active",
-            ("vendor", "Smith & Nephew plc"): "active",
             ("vendor", "Twilio Inc."): "inactive",
             ("vendor", "Metrics Vendor"): "active",
             ("sub_processor", "Microsoft Corporation"): "active",
         }
+        # The Danish and British companies have a listed name, but a DPF entry is a US entity.
+        assert [(d.name, d.reason, d.country) for d in services.different_rows(batch)] == [
+            ("Acme Cloud ApS", "country", "DK"),
+            ("Smith & Nephew plc", "country", "GB"),
+        ]
         # The Irish Microsoft is the subsidiary of a listed parent: not matched, not even near.
         assert sorted(name for _, _, name in batch.payload["not_found"]) == [
             "Microsoft Ireland Operations Ltd",
@@ -74,19 +85,31 @@ def test_preview_sorts_the_list_and_changes_nothing(app: Flask, dpf_register: Dp
 def test_apply_writes_the_exact_matches_only(app: Flask, dpf_register: DpfRegister, batch: int) -> None:
     with app.app_context():
         count = services.apply(db.session, db.session.get_one(ImportBatch, batch), None, ON)
-        assert count == 6
+        assert count == 4
         db.session.expire_all()
         v = {key: db.session.get_one(Vendor, i) for key, i in dpf_register.v.items()}
         assert dpf_record(v["zoom"]) == (DpfStatus.ACTIVE, "Zoom Video Communications Inc", ON)
-        assert dpf_record(v["acme"]) == (DpfStatus.ACTIVE, "ACME CLOUD A/S", ON)
-        assert dpf_record(v["smith"]) == (DpfStatus.ACTIVE, "Smith and Nephew", ON)
         assert dpf_record(v["twilio"]) == (DpfStatus.INACTIVE, "Twilio, Inc.", ON)  # was active
         assert dpf_record(v["renamed"]) == (DpfStatus.ACTIVE, "Datadog, Inc.", ON)
         microsoft = db.session.get_one(SubProcessor, dpf_register.sp["microsoft"])
         assert dpf_record(microsoft) == (DpfStatus.ACTIVE, "Microsoft Corporation", ON)
-        # Not on the list, or only near: left alone.
-        for key in ("microsoft_ie", "netcompany", "salesforce"):
-            assert dpf_record(v[key]) == (DpfStatus.NOT_LISTED, "", None)
+        # Not on the list, only near, or another entity of the same name: left alone, unknown staying unknown
+        # (the list says who is certified, not who was looked for).
+        for key in ("microsoft_ie", "netcompany", "salesforce", "acme", "smith"):
+            assert dpf_record(v[key]) == (DpfStatus.UNKNOWN, "", None)
+        zoom = v["zoom"]
+        assert (zoom.dpf_uk_status, zoom.dpf_swiss_status, zoom.dpf_covers_hr, zoom.dpf_covers_non_hr) == (
+            DpfStatus.ACTIVE,
+            DpfStatus.ACTIVE,
+            True,
+            True,
+        )
+        twilio = v["twilio"]
+        assert (twilio.dpf_uk_status, twilio.dpf_covers_hr, twilio.dpf_covers_non_hr) == (
+            DpfStatus.NOT_LISTED,
+            False,
+            True,
+        )
         applied = db.session.get_one(ImportBatch, batch)
         assert applied.state == ImportState.APPLIED and applied.applied_at is not None
         twilio = next(m for m in applied.payload["matched"] if m["name"] == "Twilio Inc.")
@@ -100,19 +123,19 @@ def test_apply_is_one_transaction(
     calls = []
     record = services._record
 
-    def fail_on_the_fourth(*args: Any) -> None:
+    def fail_on_the_third(*args: Any) -> None:
         calls.append(args)
-        if len(calls) == 4:
+        if len(calls) == 3:
             raise RuntimeError("disk full")
         record(*args)
 
-    monkeypatch.setattr(services, "_record", fail_on_the_fourth)
+    monkeypatch.setattr(services, "_record", fail_on_the_third)
     with app.app_context():
         before = register_state()
         with pytest.raises(RuntimeError):
             services.apply(db.session, db.session.get_one(ImportBatch, batch), None, ON)
         db.session.remove()
-        assert len(calls) == 4
+        assert len(calls) == 3
         assert register_state() == before
         assert db.session.get_one(ImportBatch, batch).state == ImportState.PENDING
 
@@ -166,7 +189,7 @@ def test_reject_a_near_match(app: Flask, dpf_register: DpfRegister, batch: int) 
         services.decide_review(db.session, review, False, None)
         db.session.expire_all()
         salesforce = db.session.get_one(Vendor, dpf_register.v["salesforce"])
-        assert dpf_record(salesforce) == (DpfStatus.NOT_LISTED, "", None)
+        assert dpf_record(salesforce) == (DpfStatus.UNKNOWN, "", None)
         assert db.session.get_one(DpfReview, review.id).state == ReviewState.REJECTED
 
 
@@ -182,7 +205,7 @@ def test_discard_drops_the_batch_and_its_reviews(app: Flask, dpf_register: DpfRe
 
 def test_a_bad_file_saves_nothing(app: Flask, dpf_register: DpfRegister) -> None:
     with app.app_context():
-        data = b"Organization Name,Status\nZoom Video Communications Inc,Active\nTwilio,Maybe\n"
+        data = b"Organization Name,Status\nZoom Video Communications Inc,Active\nTwilio,Maybe\nBlank Corp,\n"
         with pytest.raises(ImportRefused) as info:
             services.preview(db.session, data, "bad.csv")
         assert [(p.row, p.column) for p in info.value.problems] == [(3, "Status")]
