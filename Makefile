@@ -164,8 +164,8 @@ bench: $(TEST_STAMP) compile
 	$(BIN)/python bench/classify.py $(BENCH_ARGS)
 	$(BIN)/python bench/dpf_match.py
 	$(BIN)/python bench/export.py
-	$(BIN)/python bench/read_tables.py --repeat 3
-	$(BIN)/python bench/register_import.py
+	$(BIN)/python bench/read_tables.py --repeat 1
+	$(BIN)/python bench/register_import.py --repeat 1
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
