@@ -8,6 +8,11 @@ audit log names the actor the caller has set (``riskreg demo``).
 
 The three cases then get their DPIAs and decisions through the DPIA services (``riskreg.demo.dpias``).
 
+Two systems show the findings of a vendor's role (``riskreg.vendors.roles``): ChatGPT's free version, whose
+provider is an independent controller that also uses what users enter to train its models (the executive
+board's minutes of 12 November 2025: "we cannot enter into data processing agreements with the providers"),
+and an invented meeting and consultation portal whose processor's agreement was never returned signed.
+
 TikTok is the earlier rejected system the minutes mention ("rejected for the same reason as CapCut"): its
 vendor is ByteDance's TikTok entity with the same parent as CapCut's vendor, ByteDance Ltd. in China, so
 CapCut Pro shows it as a precedent. The minutes give no facts or dates for it: its purpose, data and journal
@@ -39,6 +44,7 @@ from riskreg.enums import (
     SupervisionMethod,
     SystemStatus,
     TransferMechanism,
+    VendorRole,
 )
 from riskreg.systems.models import Department, System
 from riskreg.vendors.models import (
@@ -196,6 +202,7 @@ def load_cases(session: Session, today: dt.date | None = None) -> DemoSummary:
     _canva(loader)
     _momentum(loader)
     _ordinary(loader)
+    _roles(loader)
     session.commit()
     # After the commit: the DPIAs start from the register's stored facts and commit step by step.
     added, notes = load_dpias(session)
@@ -711,3 +718,84 @@ def _ordinary(loader: _Loader) -> None:
                 locations=locations(processing=countries),
                 systems=[system],
             )
+
+
+def _roles(loader: _Loader) -> None:
+    """A public generative-AI service (a disclosure) and a processor without a DPA (domain §3, roles)."""
+    openai = loader.vendor(
+        "OpenAI Ireland Limited",
+        country_code="IE",
+        parent_name="OpenAI OpCo, LLC",
+        parent_country_code="US",
+        website="https://openai.com/policies/eu-privacy-policy/",
+        contact="Privatlivshenvendelser via privacy.openai.com",
+        # The EEA privacy policy names standard contractual clauses for transfers to the United States.
+        transfer_mechanism=TransferMechanism.SCC,
+        locations=locations(processing=("US",)),
+        role=VendorRole.INDEPENDENT_CONTROLLER,
+        own_purpose_use=True,
+        own_purpose_note=(
+            "Indhold, som brugerne indtaster i den gratis udgave, kan bruges til at træne modellerne, "
+            "medmindre brugeren selv fravælger det (OpenAIs privatlivspolitik for EØS)."
+        ),
+        notes=(
+            "Udbyderen af ChatGPT i EØS er selv dataansvarlig og tilbyder ingen databehandleraftale for den "
+            'gratis udgave. Direktionen, 12. november 2025: "vi kan ikke indgå databehandleraftaler med '
+            'udbyderne".'
+        ),
+    )
+    loader.system(
+        "ChatGPT (gratis udgave)",
+        openai,
+        departments=loader.depts(OEP, KUF),
+        system_owner="Digitaliseringschef, Økonomi og Personale",
+        purpose=(
+            "Medarbejderes brug af en offentlig generativ AI-tjeneste til tekstudkast og opsummeringer. "
+            "Registreret for at blive vurderet: der må ikke indtastes personoplysninger om borgere."
+        ),
+        data_subjects=[DataSubject.EMPLOYEES],
+        data_categories=[DataCategory.ORDINARY],
+        subject_volume=SubjectVolume.UNDER_1000,
+        retention="Efter udbyderens vilkår; kommunen har ingen indflydelse på sletningen.",
+        has_free_text=True,
+        free_text_note="Medarbejdere skriver frie prompts; oplysninger om borgere kan komme med ved en fejl.",
+        has_ai=True,
+        ai_description="Sprogmodel, der skriver tekstudkast ud fra medarbejderens prompt.",
+        ai_act_class=AiActClass.TRANSPARENCY,
+        status=SystemStatus.DRAFT,
+        journal_number="85.15.02G01-16-26",
+    )
+    portal = loader.vendor(
+        "Mødeportalen ApS",
+        # An invented org number: it fails the CVR modulus-11 check, so no real company has it.
+        org_number="39501009",
+        country_code="DK",
+        parent_country_code="DK",
+        website="https://moedeportalen.example.dk",
+        contact="Kundeansvarlig, kontakt@moedeportalen.example.dk",
+        transfer_mechanism=TransferMechanism.NONE,
+        dpf_status=DpfStatus.NOT_LISTED,
+        locations=locations(processing=("DK",)),
+        notes=(
+            "Opdigtet leverandør (demodata). Databehandleraftalen blev sendt til underskrift, men er ikke "
+            "kommet retur."
+        ),
+    )
+    loader.system(
+        "Mødeportalen Borgerhøringer",
+        portal,
+        departments=loader.depts(TEM),
+        system_owner="Planchef, Teknik og Miljø",
+        purpose="Digitale borgermøder og indsamling af høringssvar i plansager.",
+        legal_bases=[LegalBasis.ART6_E],
+        legal_basis_note="Planloven §§ 23 c og 24",
+        data_subjects=[DataSubject.CITIZENS],
+        data_categories=[DataCategory.ORDINARY],
+        subject_volume=SubjectVolume.UNDER_10000,
+        retention="Høringssvar journaliseres; portalen sletter dem 3 måneder efter høringsfristen.",
+        has_free_text=True,
+        free_text_note="Borgerne skriver frie høringssvar.",
+        status=SystemStatus.APPROVED,
+        journal_number="85.15.02G01-17-26",
+        next_review_on=loader.days(240),
+    )

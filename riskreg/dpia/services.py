@@ -29,6 +29,7 @@ from riskreg.errors import DomainError
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import System
 from riskreg.transfers import findings, sources
+from riskreg.vendors import roles
 
 SECTION_FIELDS = ("description", "necessity", "subject_views", "dpo_opinion", "proposal")
 SECTION_MAX = 20000
@@ -306,7 +307,8 @@ def _assessment(session: Session, system: System, lang: str) -> findings.Assessm
 
 def _suggestions(session: Session, system: System, lang: str) -> list[suggestions.Suggestion]:
     assessment = _assessment(session, system, lang)
-    return suggestions.suggest(system, assessment, lang)
+    found = roles.role_findings(session, [system.id]).get(system.id, [])
+    return suggestions.suggest(system, assessment, lang, found)
 
 
 def dismissed(session: Session, system_id: int) -> list[SuggestionDismissal]:

@@ -2,7 +2,9 @@
 
 Each transfer finding (``no_basis``, ``unknown``, ``derogation``, the fragility of ``dpf``, ``safeguarded``
 without a TIA), each exposure finding, support access from a third country, free text users control, and AI
-features become a suggestion with a default inherent likelihood and consequence. The consequence rises
+features, and each finding from the vendor's role (a disclosure without its own legal basis, a processor
+without a data processing agreement, a joint controller without an art. 26 arrangement) become a suggestion
+with a default inherent likelihood and consequence. The consequence rises
 with what is at stake for the data subjects (children and other vulnerable persons, art. 9/10 data,
 CPR numbers, volume).
 Suggestions have stable keys, so a dismissed one can stay dismissed when the facts are evaluated again.
@@ -10,7 +12,7 @@ Suggestions have stable keys, so a dismissed one can stay dismissed when the fac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -24,6 +26,7 @@ from riskreg.enums import (
     TransferClass,
 )
 from riskreg.transfers.findings import Assessment, TransferFinding
+from riskreg.vendors.roles import RoleFinding, RoleFindingKind
 from riskreg.vocabulary import N_
 
 VULNERABLE = frozenset({DataSubject.CHILDREN, DataSubject.VULNERABLE, DataSubject.PATIENTS})
@@ -39,6 +42,16 @@ TRANSFER_LIKELIHOOD = {
 #: Default likelihood of an exposure finding: the level of the exposure (issue 14 §1), so a very high exposure
 #: starts as likely as a transfer without a basis.
 EXPOSURE_LIKELIHOOD = {ExposureLevel.MEDIUM: 2, ExposureLevel.HIGH: 3, ExposureLevel.VERY_HIGH: 4}
+#: Default likelihood and title of a finding from the vendor's role. A disclosure without its own legal basis
+#: is unlawful as it stands (the Chromebook decision); a missing DPA may be one not yet recorded.
+ROLE_SUGGESTIONS = {
+    RoleFindingKind.DISCLOSURE: (4, N_("Disclosure to %(vendor)s without its own legal basis")),
+    RoleFindingKind.NO_DPA: (3, N_("No data processing agreement with the processor %(vendor)s")),
+    RoleFindingKind.JOINT_CONTROLLER: (
+        2,
+        N_("No arrangement under art. 26 with the joint controller %(vendor)s"),
+    ),
+}
 
 
 class SystemFacts(Protocol):
@@ -116,10 +129,27 @@ def _transfer_suggestions(assessment: Assessment, consequence: int, lang: str) -
     return list(found.values())
 
 
-def suggest(system: SystemFacts, assessment: Assessment, lang: str = "da") -> list[Suggestion]:
+def _role_suggestions(findings: Sequence[RoleFinding], consequence: int) -> list[Suggestion]:
+    found: dict[str, Suggestion] = {}
+    for f in findings:
+        key = f"role:{f.kind.value}:vendor{f.vendor_id}"
+        likelihood, title = ROLE_SUGGESTIONS[f.kind]
+        found.setdefault(
+            key, Suggestion(key, f.kind.value, title, likelihood, consequence, {"vendor": f.vendor})
+        )
+    return list(found.values())
+
+
+def suggest(
+    system: SystemFacts,
+    assessment: Assessment,
+    lang: str = "da",
+    role_findings: Sequence[RoleFinding] = (),
+) -> list[Suggestion]:
     """The suggested risks for a system, worst default score first."""
     consequence = consequence_for(system)
     suggestions = _transfer_suggestions(assessment, consequence, lang)
+    suggestions += _role_suggestions(role_findings, consequence)
     for e in assessment.exposure:
         key = f"exposure:{e.role.value}:{e.entity}:{e.country_code}"
         country_name = e.country(lang) or e.country_code

@@ -18,7 +18,7 @@ from riskreg.catalogue import format_day, label_in, translate
 from riskreg.dpia import services, system_risk
 from riskreg.dpia.models import Decision, Dpia, Measure, Risk
 from riskreg.dpia.residual import SystemResidual
-from riskreg.enums import EntityRole, ListedProcessing, MeasureKind, Wp248Criterion
+from riskreg.enums import EntityRole, ListedProcessing, MeasureKind, VendorRole, Wp248Criterion
 from riskreg.errors import DomainError, NotFound
 from riskreg.exports.cells import file_name
 from riskreg.exports.dpia_risks import (
@@ -35,6 +35,7 @@ from riskreg.exports.dpia_risks import (
 from riskreg.exports.xlsx import Book, Column, Sheet
 from riskreg.systems.models import System
 from riskreg.transfers import findings, sources
+from riskreg.vendors import roles
 from riskreg.vocabulary import N_
 
 DASH = "–"
@@ -59,6 +60,8 @@ class _Case:
     list_label: str  # the list classified against, or why there is none
     today: dt.date
     residual: SystemResidual  # the system's residual risk, weighing the version exported
+    role: VendorRole  # the vendor's role for the system
+    role_findings: list[roles.RoleFinding]
 
 
 def _read(session: Session, system: System, lang: str, version: int | None, today: dt.date) -> _Case:
@@ -83,7 +86,9 @@ def _read(session: Session, system: System, lang: str, version: int | None, toda
         list_label = translate(lang, N_("Classified against: %(list)s."), list=source.label(lang))
     weighed = {system.id: dpia} if dpia is not None else None
     residual = system_risk.residuals(session, [system.id], versions=weighed, on=today)[system.id]
-    return _Case(system, versions, dpia, assessment, list_label, today, residual)
+    found_roles = roles.role_findings(session, [system.id]).get(system.id, [])
+    role = roles.role_in_effect(system)
+    return _Case(system, versions, dpia, assessment, list_label, today, residual, role, found_roles)
 
 
 def build_dpia_workbook(
@@ -386,14 +391,29 @@ def _write_flow(sheet: Sheet, case: _Case) -> None:
                 )
             )
         )
-        return
-    sheet.header(
-        [t(N_("Entity")), t(N_("Role")), t(N_("Country")), t(N_("Level")), t(N_("Reason")), t(N_("Laws"))]
-    )
-    for e in a.exposure:
-        sheet.append(
-            [e.entity, e.role, e.country(lang), e.level, e.reason(lang), "; ".join(e.laws)], ["wrap"] * 6
+    else:
+        sheet.header(
+            [t(N_("Entity")), t(N_("Role")), t(N_("Country")), t(N_("Level")), t(N_("Reason")), t(N_("Laws"))]
         )
+        for e in a.exposure:
+            sheet.append(
+                [e.entity, e.role, e.country(lang), e.level, e.reason(lang), "; ".join(e.laws)], ["wrap"] * 6
+            )
+    _write_role_findings(sheet, case)
+
+
+def _write_role_findings(sheet: Sheet, case: _Case) -> None:
+    """The findings from the vendor's role (``riskreg.vendors.roles``), in the same columns."""
+    book = sheet.book
+    t, lang = book.t, book.lang
+    sheet.skip()
+    sheet.title(t(N_("Findings from the vendor's role")), "subtitle")
+    if not case.role_findings:
+        sheet.note(t(N_("The vendor's role (%(role)s) raises no finding."), role=label_in(lang, case.role)))
+        return
+    sheet.header([t(N_("Vendor")), t(N_("Role")), t(N_("Finding")), t(N_("Reason"))])
+    for f in case.role_findings:
+        sheet.append([f.vendor, f.role, f.title(lang), f.reason(lang)], ["wrap"] * 4)
 
 
 # --- Foranstaltninger ---------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from riskreg.enums import (
     SupervisionMethod,
     SystemStatus,
     TransferMechanism,
+    VendorRole,
     Wp248Criterion,
 )
 from riskreg.labels import LABELS
@@ -90,6 +91,15 @@ FIELD_LABELS: dict[str, Any] = {
     "dpf_status": _l("DPF status"),
     "dpf_listed_name": _l("Name on the DPF list"),
     "dpf_checked_on": _l("DPF checked on"),
+    "dpf_uk_status": _l("UK Extension to the EU-U.S. DPF"),
+    "dpf_swiss_status": _l("Swiss-U.S. DPF"),
+    "dpf_covers_hr": _l("Covers HR data"),
+    "dpf_covers_non_hr": _l("Covers non-HR data"),
+    "dpf_due_on": _l("Next certification due"),
+    "dpf_url": _l("The participant's page on the DPF list"),
+    "own_purpose_use": _l("Own-purpose use"),
+    "own_purpose_note": _l("About the own-purpose use"),
+    "vendor_role": _l("Vendor's role for this system"),
     "service": _l("Service"),
     "source": _l("Source"),
     "source_on": _l("Source dated"),
@@ -159,6 +169,9 @@ FIELD_ENUMS: dict[str, type[StrEnum]] = {
     "role": Role,
     "residual_ceiling": RiskLevel,
     "dpf_status": DpfStatus,
+    "dpf_uk_status": DpfStatus,
+    "dpf_swiss_status": DpfStatus,
+    "vendor_role": VendorRole,
     "transfer_mechanism": TransferMechanism,
     "subject_volume": SubjectVolume,
     "ai_act_class": AiActClass,
@@ -172,6 +185,7 @@ FIELD_ENUMS: dict[str, type[StrEnum]] = {
 #: Where the same column name means different things in different tables.
 ENTITY_FIELD_ENUMS: dict[tuple[str, str], type[StrEnum]] = {
     ("system", "status"): SystemStatus,
+    ("vendor", "role"): VendorRole,
     ("country_list", "kind"): CountryListKind,
     ("country_list_entry", "status"): CountryStatus,
     ("processing_location", "kind"): LocationKind,

@@ -1,5 +1,5 @@
 """What needs attention on the front page: cases in assessment and overdue at their body, transfers that are
-not acceptable, reviews and checks that are due."""
+not acceptable, findings from the vendors' roles, reviews and checks that are due."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from riskreg.dpia.models import Decision, Dpia
 from riskreg.enums import DecisionOutcome, DpfStatus, ExposureLevel, Outcome, SystemStatus, TransferClass
 from riskreg.systems.models import System
 from riskreg.transfers import system_verdicts
+from riskreg.vendors import roles
 from riskreg.vendors.models import AuditStatement, Supervision, Vendor
 
 DPF_CHECK_MAX_AGE = dt.timedelta(days=90)
@@ -50,6 +51,8 @@ class Attention:
     dpf_checks_due: list[Vendor]
     statements_due: list[tuple[Vendor, dt.date | None]]
     supervision_overdue: list[Supervision]
+    #: Per kind of role finding (processor without a DPA, disclosure, joint controller): systems in use.
+    role_findings: dict[roles.RoleFindingKind, roles.KindList]
 
     @property
     def is_empty(self) -> bool:
@@ -63,6 +66,7 @@ class Attention:
                 self.dpf_checks_due,
                 self.statements_due,
                 self.supervision_overdue,
+                *(k.count for k in self.role_findings.values()),
             )
         )
 
@@ -103,6 +107,12 @@ def _transfers_not_acceptable(session: Session) -> list[TransferProblem]:
         .limit(LIMIT)
     ).all()
     return [TransferProblem(system, verdict, exposure) for system, verdict, exposure in rows]
+
+
+def _role_findings(session: Session) -> dict[roles.RoleFindingKind, roles.KindList]:
+    """Systems in use (not archived, retired or rejected) whose vendor's role raises a finding."""
+    in_use = _live_systems().where(System.status != SystemStatus.REJECTED)
+    return roles.findings_by_kind(session, in_use, LIMIT)
 
 
 def attention(session: Session, today: dt.date, horizon_days: int = 30) -> Attention:
@@ -178,4 +188,5 @@ def attention(session: Session, today: dt.date, horizon_days: int = 30) -> Atten
         dpf_checks_due=list(dpf_due),
         statements_due=statements_due,
         supervision_overdue=list(supervision_overdue),
+        role_findings=_role_findings(session),
     )

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import SystemStatus
 from riskreg.extensions import db
+from riskreg.i18n import current_language
 from riskreg.main.attention import attention
 from riskreg.security import safe_next
 
@@ -22,7 +23,9 @@ bp = Blueprint("main", __name__)
 def index() -> str:
     today = dt.date.today()
     data = attention(db.session(), today, current_app.config["REVIEW_HORIZON_DAYS"])
-    return render_template("main/index.html", a=data, today=today, statuses=list(SystemStatus))
+    return render_template(
+        "main/index.html", a=data, today=today, statuses=list(SystemStatus), lang=current_language()
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from riskreg.enums import DpfStatus, TransferMechanism
+from riskreg.enums import TransferMechanism
 from riskreg.forms import KnownCountry, VersionedForm, enum_select
+from riskreg.vendors.forms import DpfFields, LocationFields
 
 
 def optional_int(value: Any) -> int | None:
@@ -18,7 +19,7 @@ def optional_int(value: Any) -> int | None:
     return int(value)
 
 
-class SubProcessorForm(VersionedForm):
+class SubProcessorForm(DpfFields, LocationFields, VersionedForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     service = TextAreaField(
         _l("Service"),
@@ -52,7 +53,6 @@ class SubProcessorForm(VersionedForm):
         description=_l("Countries from where staff can reach the data, e.g. for support."),
     )
     transfer_mechanism = enum_select(_l("Transfer mechanism"), TransferMechanism, validators=[DataRequired()])
-    dpf_status = enum_select(_l("DPF status"), DpfStatus, validators=[DataRequired()])
     tia_on = DateField(_l("Transfer impact assessment done on"), validators=[Optional()])
     system_ids = SelectMultipleField(
         _l("Used only for these systems"),

@@ -18,7 +18,8 @@ from riskreg.errors import DomainError
 from riskreg.listing import contains
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import System
-from riskreg.vendors.locations import clean_locations, replace_locations
+from riskreg.vendors.dpf_facts import DPF_FIELDS, STATUS_FIELDS, check_dpf
+from riskreg.vendors.locations import LocationInput, Place, clean_locations, replace_locations
 from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
 
 NAME_MAX = 200
@@ -33,7 +34,7 @@ FIELDS = (
     "parent_country_code",
     "parent_id",
     "transfer_mechanism",
-    "dpf_status",
+    *DPF_FIELDS,
     "tia_on",
     "source",
     "source_on",
@@ -48,20 +49,19 @@ def today() -> dt.date:
 # --- validation ---------------------------------------------------------------------------------------------
 
 
-def _check_countries(
-    session: Session, values: dict[str, Any], locations: list[tuple[str, LocationKind]]
-) -> None:
-    wanted = {values.get("country_code"), values.get("parent_country_code"), *(c for c, _k in locations)}
+def _check_countries(session: Session, values: dict[str, Any], locations: Sequence[Place]) -> None:
+    wanted = {values.get("country_code"), values.get("parent_country_code"), *(p.code for p in locations)}
     wanted.discard(None)
     known = set(session.scalars(select(Country.code).where(Country.code.in_(wanted)))) if wanted else set()
     for key in ("country_code", "parent_country_code"):
         code = values.get(key)
         if code and code not in known:
             raise DomainError(_("Unknown country: %(code)s", code=code), field=key)
-    for code, kind in locations:
-        if code not in known:
-            target = "support_countries" if kind == LocationKind.SUPPORT else "processing_countries"
-            raise DomainError(_("Unknown country: %(code)s", code=code), field=target)
+    for place in locations:
+        # None: a country the sub-processor does not disclose.
+        if place.code is not None and place.code not in known:
+            target = "support_countries" if place.kind == LocationKind.SUPPORT else "processing_countries"
+            raise DomainError(_("Unknown country: %(code)s", code=place.code), field=target)
 
 
 def _check_parent(session: Session, vendor: Vendor, sp: SubProcessor | None, parent_id: int | None) -> None:
@@ -112,7 +112,7 @@ def check_sub_processor(
     vendor: Vendor,
     sp: SubProcessor | None,
     values: dict[str, Any],
-    locations: list[tuple[str, LocationKind]],
+    locations: Sequence[LocationInput],
 ) -> dict[str, Any]:
     """Validate the domain rules of a sub-processor; return the values as they will be stored."""
     unknown = set(values) - set(FIELDS)
@@ -136,15 +136,18 @@ def check_sub_processor(
             values[key] = (values[key] or "").strip().upper() or None
     if values.get("transfer_mechanism") is not None:
         values["transfer_mechanism"] = TransferMechanism(values["transfer_mechanism"])
-    if values.get("dpf_status") is not None:
-        values["dpf_status"] = DpfStatus(values["dpf_status"])
+    if sp is None:
+        # A new sub-processor has not been looked up on the list until the caller says so.
+        for key in STATUS_FIELDS:
+            values.setdefault(key, DpfStatus.UNKNOWN)
+    check_dpf(values, sp, today())
     for key, message in (
         ("tia_on", _("The transfer impact assessment date cannot be in the future.")),
         ("source_on", _("The date of the source cannot be in the future.")),
     ):
         if values.get(key) is not None and values[key] > today():
             raise DomainError(message, field=key)
-    _check_countries(session, values, locations)
+    _check_countries(session, values, clean_locations(locations))
     if "parent_id" in values:
         values["parent_id"] = int(values["parent_id"]) if values["parent_id"] else None
         _check_parent(session, vendor, sp, values["parent_id"])
@@ -158,10 +161,14 @@ def create_sub_processor(
     session: Session,
     vendor: Vendor,
     values: dict[str, Any],
-    locations: Sequence[tuple[str, LocationKind]] = (),
+    locations: Sequence[LocationInput] = (),
     system_ids: Sequence[int] = (),
 ) -> SubProcessor:
-    """Register a sub-processor of ``vendor`` with its processing and support countries (no systems = all)."""
+    """Register a sub-processor of ``vendor`` with its processing and support countries (no systems = all).
+
+    ``locations`` are (country, kind) or (country, kind, mechanism); a country of None is one the
+    sub-processor does not disclose.
+    """
     cleaned = clean_locations(locations)
     values = check_sub_processor(session, vendor, None, values, cleaned)
     systems = _check_systems(session, vendor, system_ids)
@@ -178,7 +185,7 @@ def update_sub_processor(
     session: Session,
     sp: SubProcessor,
     values: dict[str, Any],
-    locations: Sequence[tuple[str, LocationKind]],
+    locations: Sequence[LocationInput],
     system_ids: Sequence[int],
     version: int | str | None = None,
 ) -> SubProcessor:
@@ -222,6 +229,10 @@ def warnings(sp: SubProcessor) -> list[str]:
         found.append(_("No transfer impact assessment is recorded for a transfer under SCC or BCR."))
     if not any(loc.kind == LocationKind.PROCESSING for loc in sp.locations):
         found.append(_("No processing country is recorded: the transfer cannot be classified."))
+    if any(loc.country_code is None for loc in sp.locations):
+        found.append(
+            _("The sub-processor processes data in a country it does not disclose: unknown, never safe.")
+        )
     return found
 
 

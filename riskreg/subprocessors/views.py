@@ -11,12 +11,15 @@ from werkzeug.wrappers import Response
 from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import DpfStatus, LocationKind, TransferMechanism
 from riskreg.extensions import db
-from riskreg.forms import chosen_locations, country_choices, select_choices, tick_locations
+from riskreg.forms import country_choices, select_choices
 from riskreg.i18n import current_language
 from riskreg.listing import int_arg, paginate, sort_key
 from riskreg.subprocessors import services
 from riskreg.subprocessors.forms import SubProcessorForm
+from riskreg.vendors.dpf_facts import DPF_FIELDS
+from riskreg.vendors.forms import fill_locations, form_locations, set_location_choices
 from riskreg.vendors.models import SubProcessor, Vendor
+from riskreg.vendors.services import dpf_due_is_past
 from riskreg.views import save_form, toggle_archived
 
 bp = Blueprint("subprocessors", __name__, url_prefix="/subprocessors")
@@ -30,7 +33,7 @@ FIELDS = (
     "parent_country_code",
     "parent_id",
     "transfer_mechanism",
-    "dpf_status",
+    *DPF_FIELDS,
     "tia_on",
     "source",
     "source_on",
@@ -75,6 +78,7 @@ def view(sub_processor_id: int) -> str:
         sp=sp,
         chain=services.chain_of(sp, siblings),
         warnings=services.warnings(sp),
+        dpf_due_past=dpf_due_is_past(sp),
         processing=[loc for loc in sp.locations if loc.kind == LocationKind.PROCESSING],
         support=[loc for loc in sp.locations if loc.kind == LocationKind.SUPPORT],
         lang=current_language(),
@@ -86,11 +90,12 @@ def view(sub_processor_id: int) -> str:
 
 def _form(vendor: Vendor, sp: SubProcessor | None) -> SubProcessorForm:
     form = SubProcessorForm(obj=sp)
+    if sp is not None and request.method == "GET":
+        fill_locations(form, sp.locations)
     countries = select_choices(country_choices())
     form.country_code.choices = countries
     form.parent_country_code.choices = countries
-    form.processing_countries.choices = countries[1:]
-    form.support_countries.choices = countries[1:]
+    set_location_choices(form, countries[1:])
     siblings = services.vendor_sub_processors(db.session(), vendor.id)
     # Offering the sub-processor itself or anything below it would only lead to a refused loop.
     excluded = services.descendant_ids(sp, siblings) if sp is not None else set()
@@ -109,7 +114,11 @@ def _form(vendor: Vendor, sp: SubProcessor | None) -> SubProcessorForm:
 
 
 def _values(form: SubProcessorForm) -> dict[str, Any]:
-    return {name: getattr(form, name).data for name in FIELDS}
+    values = {name: getattr(form, name).data for name in FIELDS}
+    # An empty text field arrives as None; the columns hold '' for "not given".
+    for key in ("dpf_url", "dpf_listed_name"):
+        values[key] = values[key] or ""
+    return values
 
 
 @bp.route("/new/<int:vendor_id>", methods=["GET", "POST"])
@@ -122,7 +131,7 @@ def new(vendor_id: int) -> Response | tuple[str, int]:
     return save_form(
         form,
         lambda: services.create_sub_processor(
-            db.session(), vendor, _values(form), chosen_locations(form), form.system_ids.data or []
+            db.session(), vendor, _values(form), form_locations(form), form.system_ids.data or []
         ),
         success=lambda sp: _("Sub-processor %(name)s created.", name=sp.name),
         redirect_to=lambda sp: url_for("subprocessors.view", sub_processor_id=sp.id),
@@ -139,7 +148,6 @@ def edit(sub_processor_id: int) -> Response | tuple[str, int]:
     sp = db.get_or_404(SubProcessor, sub_processor_id)
     form = _form(sp.vendor, sp)
     if request.method == "GET":
-        tick_locations(form, sp.locations)
         form.system_ids.data = [s.id for s in sp.systems]
     return save_form(
         form,
@@ -147,7 +155,7 @@ def edit(sub_processor_id: int) -> Response | tuple[str, int]:
             db.session(),
             sp,
             _values(form),
-            chosen_locations(form),
+            form_locations(form),
             form.system_ids.data or [],
             form.version.data,
         ),

@@ -6,8 +6,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from riskreg.catalogue import translate
 from riskreg.enums import CountryStatus, LocationKind
 from riskreg.vendors.models import ProcessingLocation
+from riskreg.vocabulary import N_
+
+#: How a location without a country ("not disclosed") is named among the countries a system reaches.
+UNDISCLOSED = N_("A country not disclosed")
 
 SAFE = frozenset({CountryStatus.EU, CountryStatus.EEA})
 
@@ -108,17 +113,20 @@ def country_uses(
 ) -> list[CountryUse]:
     """Every country where a recipient (name, locations) processes data or has support access.
 
-    A country's status is its status on the list given; a country absent from it has status ``none``.
-    Countries outside the EU/EEA come first.
+    A country's status is its status on the list given; a country absent from it has status ``none``, and
+    so has a location whose country is not disclosed (code ''). Countries outside the EU/EEA come first.
     """
     uses: dict[str, CountryUse] = {}
     for name, locations in recipients:
         for loc in locations:
-            use = uses.get(loc.country_code)
+            code = loc.country_code or ""
+            use = uses.get(code)
             if use is None:
-                label = loc.country.name(language) if loc.country is not None else loc.country_code
-                status = status_of.get(loc.country_code, CountryStatus.NONE)
-                use = uses[loc.country_code] = CountryUse(loc.country_code, label, status)
+                if not code:
+                    label = translate(language, UNDISCLOSED)
+                else:
+                    label = loc.country.name(language) if loc.country is not None else code
+                use = uses[code] = CountryUse(code, label, status_of.get(code, CountryStatus.NONE))
             if loc.kind == LocationKind.SUPPORT:
                 use.support = True
             else:

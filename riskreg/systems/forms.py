@@ -8,8 +8,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from riskreg.enums import AiActClass, DataCategory, DataSubject, LegalBasis, SubjectVolume, SystemStatus
-from riskreg.forms import VersionedForm, enum_checkboxes, enum_select
+from riskreg.enums import (
+    AiActClass,
+    DataCategory,
+    DataSubject,
+    LegalBasis,
+    SubjectVolume,
+    SystemStatus,
+    VendorRole,
+)
+from riskreg.forms import VersionedForm, enum_checkboxes, enum_select, select_choices
+from riskreg.labels import choices
 from riskreg.systems.services import MAX_LENGTH
 
 
@@ -27,6 +36,14 @@ def _text(key: str, *, required: bool = False) -> list[Any]:
 class SystemForm(VersionedForm):
     name = StringField(_l("Name"), validators=_text("name", required=True))
     vendor_id = SelectField(_l("Vendor"), coerce=_int_or_none, validators=[DataRequired()])
+    # The choices come from ``offer_vendor_roles``: the empty one names the vendor's own role.
+    vendor_role = SelectField(
+        _l("Vendor's role for this system"),
+        validate_choice=False,
+        description=_l(
+            "Only where it differs from the vendor's role, e.g. a processor that is a controller here."
+        ),
+    )
     status = enum_select(_l("Status"), SystemStatus, validators=[DataRequired()])
     journal_number = StringField(
         _l("Journal number"), validators=_text("journal_number"), description=_l("e.g. 85.15.02G01-11-26")
@@ -58,3 +75,14 @@ class SystemForm(VersionedForm):
     ai_act_class = enum_select(_l("EU AI Act class"), AiActClass)
     ai_annex_iii_area = StringField(_l("Annex III area (high-risk)"), validators=_text("ai_annex_iii_area"))
     next_review_on = DateField(_l("Next review"), validators=[Optional()])
+
+
+def offer_vendor_roles(form: SystemForm, vendor_role: VendorRole | None) -> None:
+    """Offer the roles, the empty choice standing for ``vendor_role`` (the chosen vendor's, when known)."""
+    if vendor_role is None:
+        same = _l("As the vendor's role")
+    else:
+        same = _l("As the vendor's role (%(role)s)", role=dict(choices(VendorRole))[vendor_role.value])
+    form.vendor_role.choices = select_choices([("", same), *choices(VendorRole)])
+    if form.vendor_role.data is None:
+        form.vendor_role.data = ""

@@ -20,6 +20,7 @@ from riskreg.enums import (
     LegalBasis,
     SubjectVolume,
     SystemStatus,
+    VendorRole,
 )
 from riskreg.errors import DomainError
 from riskreg.services import assign, check_version, commit
@@ -29,6 +30,7 @@ from riskreg.vendors.models import Vendor
 FIELDS = (
     "name",
     "vendor_id",
+    "vendor_role",
     "system_owner",
     "purpose",
     "legal_basis_note",
@@ -97,6 +99,12 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
                 values[key] = enum_cls(values[key])
             except ValueError:
                 raise DomainError(_("Choose one of the listed values."), field=key) from None
+    if "vendor_role" in values:
+        # Empty: the vendor's own role applies.
+        try:
+            values["vendor_role"] = VendorRole(values["vendor_role"]) if values["vendor_role"] else None
+        except ValueError:
+            raise DomainError(_("Choose one of the listed values."), field="vendor_role") from None
     if "subject_volume" in values:
         try:
             values["subject_volume"] = (

@@ -1,4 +1,5 @@
-"""What a system's page shows: the system, its sub-processor chain, its countries and its DPAs."""
+"""What a system's page shows: the system, its sub-processor chain, its countries, its DPAs and the findings
+from its vendor's role."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from riskreg.countries.models import CountryList, CountryListEntry, CountryListVersion
-from riskreg.enums import CountryListKind, CountryStatus
+from riskreg.enums import CountryListKind, CountryStatus, VendorRole
 from riskreg.systems.chain import ChainNode, CountryUse, build_chain, country_uses, walk
 from riskreg.systems.models import System
 from riskreg.systems.services import today
+from riskreg.vendors import roles
 from riskreg.vendors.models import DataProcessingAgreement, ProcessingLocation, SubProcessor, Vendor
 
 
@@ -60,6 +62,14 @@ class SystemPicture:
     chain: list[ChainNode]
     countries: list[CountryUse]
     agreements: list[DataProcessingAgreement]
+    #: The vendor's role for this system (the system's own where it has one).
+    role: VendorRole
+    role_findings: list[roles.RoleFinding]
+
+    @property
+    def no_dpa(self) -> roles.RoleFinding | None:
+        """The finding that the processor has no data processing agreement, if it is one."""
+        return next((f for f in self.role_findings if f.kind == roles.RoleFindingKind.NO_DPA), None)
 
 
 def _locations_with_country() -> Any:
@@ -108,4 +118,6 @@ def system_picture(
         chain=chain,
         countries=country_uses(recipients, official_statuses(session, on or today()), language),
         agreements=system_agreements(session, system),
+        role=roles.role_in_effect(system),
+        role_findings=roles.role_findings(session, [system.id]).get(system.id, []),
     )

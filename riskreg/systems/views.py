@@ -26,7 +26,7 @@ from riskreg.i18n import current_language
 from riskreg.listing import export_urls, int_arg, paginate, sort_key
 from riskreg.systems import assessment, register_list, services, system_page
 from riskreg.systems.filters import register_filter
-from riskreg.systems.forms import SystemForm
+from riskreg.systems.forms import SystemForm, offer_vendor_roles
 from riskreg.systems.models import System
 from riskreg.views import save_form, toggle_archived
 
@@ -104,12 +104,14 @@ def _prepare(form: SystemForm, system: System | None) -> None:
     if system is not None and all(v[0] != system.vendor_id for v in vendors):
         vendors.append((system.vendor_id, system.vendor.name))
     form.vendor_id.choices = select_choices([("", _("— choose —"))] + vendors)
+    offer_vendor_roles(form, system.vendor.role if system is not None else None)
 
 
 def _values(form: SystemForm) -> dict[str, Any]:
     return {
         "name": form.name.data or "",
         "vendor_id": form.vendor_id.data,
+        "vendor_role": form.vendor_role.data or None,
         "status": SystemStatus(form.status.data),
         "journal_number": (form.journal_number.data or "").strip(),
         "system_owner": form.system_owner.data or "",

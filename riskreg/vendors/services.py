@@ -14,13 +14,21 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from riskreg.countries.models import Country
 from riskreg.db import utcnow
-from riskreg.enums import AuditStatementType, DpfStatus, LocationKind, SupervisionMethod, TransferMechanism
+from riskreg.enums import (
+    AuditStatementType,
+    DpfStatus,
+    LocationKind,
+    SupervisionMethod,
+    TransferMechanism,
+    VendorRole,
+)
 from riskreg.errors import DomainError
 from riskreg.listing import contains
 from riskreg.main.attention import AUDIT_STATEMENT_MAX_AGE, DPF_CHECK_MAX_AGE
 from riskreg.services import assign, check_version, commit
 from riskreg.systems.models import System
-from riskreg.vendors.locations import clean_locations, replace_locations
+from riskreg.vendors.dpf_facts import DPF_FIELDS, STATUS_FIELDS, check_dpf
+from riskreg.vendors.locations import LocationInput, Place, clean_locations, replace_locations
 from riskreg.vendors.models import (
     AuditStatement,
     DataProcessingAgreement,
@@ -45,21 +53,23 @@ VENDOR_FIELDS = frozenset(
         "contact",
         "transfer_mechanism",
         "tia_on",
-        "dpf_status",
-        "dpf_listed_name",
-        "dpf_checked_on",
+        "role",
+        "own_purpose_use",
+        "own_purpose_note",
+        *DPF_FIELDS,
         "notes",
     }
 )
 STATEMENT_FIELDS = frozenset({"type", "period_start", "period_end", "received_on", "remarks"})
 SUPERVISION_FIELDS = frozenset({"method", "frequency_months", "last_on", "next_on", "outcome"})
 _TEXT_FIELDS = frozenset(
-    {"parent_name", "website", "contact", "dpf_listed_name", "notes", "remarks", "outcome"}
+    {"parent_name", "website", "contact", "own_purpose_note", "notes", "remarks", "outcome"}
 )
+OWN_PURPOSE_NOTE_MAX = 5000
 
 _ENUM_FIELDS: dict[str, type] = {
     "transfer_mechanism": TransferMechanism,
-    "dpf_status": DpfStatus,
+    "role": VendorRole,
     "type": AuditStatementType,
     "method": SupervisionMethod,
 }
@@ -116,7 +126,7 @@ def _known_countries(session: Session, codes: Iterable[str]) -> set[str]:
 def check_vendor(
     session: Session,
     values: dict[str, Any],
-    locations: list[tuple[str, LocationKind]],
+    locations: Sequence[Place],
     vendor: Vendor | None,
 ) -> dict[str, Any]:
     """Validate the domain rules of a vendor; return the values as they will be stored."""
@@ -150,24 +160,36 @@ def check_vendor(
     for key in ("country_code", "parent_country_code"):
         if key in values:
             values[key] = (values[key] or "").strip().upper() or None
-    codes = [values.get("country_code"), values.get("parent_country_code"), *(c for c, _k in locations)]
+    codes = [values.get("country_code"), values.get("parent_country_code"), *(p.code for p in locations)]
     known = _known_countries(session, [c for c in codes if c])
     for key in ("country_code", "parent_country_code"):
         code = values.get(key)
         if code and code not in known:
             raise DomainError(_("Unknown country: %(code)s", code=code), field=key)
-    for code, _kind in locations:
-        if code not in known:
-            raise DomainError(_("Unknown country: %(code)s", code=code), field="locations")
-    _not_in_future(values, "dpf_checked_on", _("The DPF check date cannot be in the future."))
+    for place in locations:
+        if place.code is not None and place.code not in known:
+            raise DomainError(_("Unknown country: %(code)s", code=place.code), field="locations")
+    if "own_purpose_use" in values:
+        values["own_purpose_use"] = bool(values["own_purpose_use"])
+    if len(values.get("own_purpose_note") or "") > OWN_PURPOSE_NOTE_MAX:
+        raise DomainError(_("At most %(n)s characters.", n=OWN_PURPOSE_NOTE_MAX), field="own_purpose_note")
+    if vendor is None:
+        # A new vendor has not been looked up on the list until the caller says so.
+        for key in STATUS_FIELDS:
+            values.setdefault(key, DpfStatus.UNKNOWN)
+    check_dpf(values, vendor, today())
     _not_in_future(values, "tia_on", _("The transfer impact assessment date cannot be in the future."))
     return values
 
 
 def create_vendor(
-    session: Session, values: dict[str, Any], locations: Sequence[tuple[str, LocationKind]] = ()
+    session: Session, values: dict[str, Any], locations: Sequence[LocationInput] = ()
 ) -> Vendor:
-    """Register a vendor with the countries where it processes data or has support access from."""
+    """Register a vendor with the countries where it processes data or has support access from.
+
+    ``locations`` are (country, kind) or (country, kind, mechanism); a country of None is one the vendor
+    does not disclose.
+    """
     cleaned = clean_locations(locations)
     values = check_vendor(session, values, cleaned, None)
     vendor = Vendor()
@@ -183,7 +205,7 @@ def update_vendor(
     session: Session,
     vendor: Vendor,
     values: dict[str, Any],
-    locations: Sequence[tuple[str, LocationKind]],
+    locations: Sequence[LocationInput],
     version: int | str | None = None,
 ) -> Vendor:
     """Change a vendor's facts and replace its set of processing and support countries."""
@@ -446,6 +468,11 @@ def dpf_check_is_stale(vendor: Vendor, on: dt.date | None = None) -> bool:
     if vendor.dpf_status != DpfStatus.ACTIVE:
         return False
     return vendor.dpf_checked_on is None or vendor.dpf_checked_on < (on or today()) - DPF_CHECK_MAX_AGE
+
+
+def dpf_due_is_past(record: Vendor | SubProcessor, on: dt.date | None = None) -> bool:
+    """The next certification the list showed as due has passed: the entry may have lapsed since."""
+    return record.dpf_due_on is not None and record.dpf_due_on < (on or today())
 
 
 def supervision_is_overdue(supervision: Supervision, on: dt.date | None = None) -> bool:

@@ -11,11 +11,19 @@ from werkzeug.wrappers import Response
 from riskreg.auth.permissions import Permission, requires
 from riskreg.enums import DpfStatus
 from riskreg.extensions import db
-from riskreg.forms import chosen_locations, country_choices, tick_locations
+from riskreg.forms import country_choices, select_choices
 from riskreg.i18n import current_language
 from riskreg.listing import paginate, sort_key
 from riskreg.vendors import services
-from riskreg.vendors.forms import AuditStatementForm, SupervisionForm, VendorForm
+from riskreg.vendors.dpf_facts import DPF_FIELDS
+from riskreg.vendors.forms import (
+    AuditStatementForm,
+    SupervisionForm,
+    VendorForm,
+    fill_locations,
+    form_locations,
+    set_location_choices,
+)
 from riskreg.vendors.models import AuditStatement, Supervision, Vendor
 from riskreg.views import save_form, toggle_archived
 
@@ -29,11 +37,12 @@ VENDOR_FIELDS = (
     "parent_country_code",
     "website",
     "contact",
+    "role",
+    "own_purpose_use",
+    "own_purpose_note",
     "transfer_mechanism",
     "tia_on",
-    "dpf_status",
-    "dpf_listed_name",
-    "dpf_checked_on",
+    *DPF_FIELDS,
     "notes",
 )
 STATEMENT_FIELDS = ("type", "period_start", "period_end", "received_on", "remarks")
@@ -49,6 +58,9 @@ _NULLABLE = frozenset(
         "parent_country_code",
         "tia_on",
         "dpf_checked_on",
+        "dpf_due_on",
+        "dpf_covers_hr",
+        "dpf_covers_non_hr",
         "period_start",
         "period_end",
         "received_on",
@@ -105,6 +117,7 @@ def view(vendor_id: int) -> str:
         tree=services.sub_processor_tree(vendor.sub_processors),
         systems=services.vendor_systems(db.session(), vendor),
         dpf_stale=services.dpf_check_is_stale(vendor),
+        dpf_due_past=services.dpf_due_is_past(vendor),
         statement_is_old=services.statement_is_old,
         supervision_is_overdue=services.supervision_is_overdue,
     )
@@ -115,11 +128,12 @@ def view(vendor_id: int) -> str:
 
 def _vendor_form(vendor: Vendor | None) -> VendorForm:
     form = VendorForm(obj=vendor)
-    options = country_choices()
+    if vendor is not None and request.method == "GET":
+        fill_locations(form, vendor.locations)
+    options = select_choices(country_choices())
     form.country_code.choices = options
     form.parent_country_code.choices = options
-    form.processing_countries.choices = options[1:]
-    form.support_countries.choices = options[1:]
+    set_location_choices(form, options[1:])
     return form
 
 
@@ -129,7 +143,7 @@ def new() -> Response | tuple[str, int]:
     form = _vendor_form(None)
     return save_form(
         form,
-        lambda: services.create_vendor(db.session(), _values(form, VENDOR_FIELDS), chosen_locations(form)),
+        lambda: services.create_vendor(db.session(), _values(form, VENDOR_FIELDS), form_locations(form)),
         success=lambda vendor: _("Vendor %(name)s created.", name=vendor.name),
         redirect_to=lambda vendor: url_for("vendors.view", vendor_id=vendor.id),
         default_field="name",
@@ -144,12 +158,10 @@ def new() -> Response | tuple[str, int]:
 def edit(vendor_id: int) -> Response | tuple[str, int]:
     vendor = db.get_or_404(Vendor, vendor_id)
     form = _vendor_form(vendor)
-    if request.method == "GET":
-        tick_locations(form, vendor.locations)
     return save_form(
         form,
         lambda: services.update_vendor(
-            db.session(), vendor, _values(form, VENDOR_FIELDS), chosen_locations(form), form.version.data
+            db.session(), vendor, _values(form, VENDOR_FIELDS), form_locations(form), form.version.data
         ),
         record=vendor,
         success=_("Saved."),

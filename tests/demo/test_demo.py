@@ -25,6 +25,7 @@ from riskreg.enums import (
     RiskLevel,
     SystemStatus,
     TransferMechanism,
+    VendorRole,
 )
 from riskreg.extensions import db
 from riskreg.main.attention import attention
@@ -302,3 +303,30 @@ def test_help_says_generated_data_bypasses_the_audit_log(app: Flask) -> None:
     assert result.exit_code == 0
     assert "bypass the audit log" in result.output
     assert "--size" in result.output
+
+
+def test_a_generative_ai_service_and_a_processor_without_a_dpa_show_their_findings(demo: Any) -> None:
+    from riskreg.vendors import roles
+
+    session, _output = demo
+    chatgpt, portal = (
+        system(session, "ChatGPT (gratis udgave)"),
+        system(session, "Mødeportalen Borgerhøringer"),
+    )
+    openai = chatgpt.vendor
+    assert (openai.name, openai.country_code, openai.parent_country_code) == (
+        "OpenAI Ireland Limited",
+        "IE",
+        "US",
+    )
+    assert openai.role == VendorRole.INDEPENDENT_CONTROLLER and openai.own_purpose_use
+    assert openai.agreements == [] and portal.vendor.agreements == []
+    found = roles.role_findings(session, [chatgpt.id, portal.id])
+    assert [f.kind for f in found[chatgpt.id]] == [roles.RoleFindingKind.DISCLOSURE]
+    assert [f.kind for f in found[portal.id]] == [roles.RoleFindingKind.NO_DPA]
+    # The decided cases keep their outcomes (see the tests above); the new systems are not before a body.
+    assert (chatgpt.status, portal.status) == (SystemStatus.DRAFT, SystemStatus.APPROVED)
+    by_kind = attention(session, dt.date.today()).role_findings
+    assert [f.system for f in by_kind[roles.RoleFindingKind.DISCLOSURE].findings] == [
+        "ChatGPT (gratis udgave)"
+    ]

@@ -136,9 +136,10 @@ def test_without_a_dpia_the_dpo_can_start_one_and_a_reader_only_reads(
     screening = block(page, 'data-testid="screening"')
     assert 'data-required="yes"' in screening
     assert sorted(TRIGGER.findall(screening)) == ["innovative_use", "sensitive_data", "vulnerable_subjects"]
-    # Suggestions from the facts are offered, not added.
-    assert len(pending(page)) == 4
-    assert page.count('data-testid="accept"') == page.count('data-testid="dismiss"') == 4
+    # Suggestions from the facts are offered, not added (Skoleportal ApS has no DPA recorded: one of them).
+    assert len(pending(page)) == 5
+    assert "role:no_dpa:vendor1" in pending(page)
+    assert page.count('data-testid="accept"') == page.count('data-testid="dismiss"') == 5
     assert 'data-testid="risk"' not in page
 
     # A second start is refused with a message, not a second DPIA.
@@ -226,7 +227,7 @@ def test_accepting_a_suggestion_adds_the_risk_with_its_defaults(
     assert risk[1:] == (4, 4, None, key)
     assert "Render Cloud Inc." in risk[0]
     page = tab(dpo, dpia_system)
-    assert key not in pending(page) and len(pending(page)) == 3
+    assert key not in pending(page) and len(pending(page)) == 4
     assert 'data-testid="risk"' in page
 
     # Accepting with the DPO's edits over the defaults.
@@ -269,7 +270,7 @@ def test_a_dismissed_suggestion_stays_dismissed_until_restored(
     assert response.status_code == 302
 
     page = tab(dpo, dpia_system)
-    assert key not in pending(page) and len(pending(page)) == 3
+    assert key not in pending(page) and len(pending(page)) == 4
     assert DISMISSAL.findall(page) == [key]
     assert "Kun testdata" in block(page, 'data-testid="dismissed"')
     assert risk_count(app) == 0
@@ -507,7 +508,7 @@ def test_a_reader_reads_but_cannot_change(
     app: Flask, reader: FlaskClient, dpia_id: int, dpia_system: int
 ) -> None:
     page = tab(reader, dpia_system)
-    assert len(pending(page)) == 4  # the suggestions are shown
+    assert len(pending(page)) == 5  # the suggestions are shown
     assert 'data-testid="accept"' not in page and "/edit" not in page.split('data-testid="dpia"')[1]
     for url, data in (
         (f"/systems/{dpia_system}/dpia/start", {}),

@@ -30,8 +30,17 @@ def form_data(**changes: Any) -> dict[str, Any]:
         "parent_id": "",
         "processing_countries": ["IE", "NL"],
         "support_countries": ["US"],
-        "transfer_mechanism": "dpf",
-        "dpf_status": "active",
+        "transfer_mechanism": "scc",
+        # The Irish entity is not on the DPF list; the entry "Microsoft Corporation" belongs to the US parent.
+        "dpf_status": "not_listed",
+        "dpf_uk_status": "unknown",
+        "dpf_swiss_status": "unknown",
+        "dpf_covers_hr": "",
+        "dpf_covers_non_hr": "",
+        "dpf_due_on": "",
+        "dpf_url": "",
+        "dpf_listed_name": "",
+        "dpf_checked_on": "",
         "tia_on": "2026-03-01",
         "system_ids": [],
         "source": "https://www.microsoft.com/subprocessors",
@@ -223,7 +232,7 @@ def test_dpf_with_inactive_status_is_saved_and_warned_about(
     response = post_form(
         editor,
         f"/subprocessors/new/{world['vendor']}",
-        form_data(name="Canva US", transfer_mechanism="dpf", dpf_status="not_listed"),
+        form_data(name="Canva US", country_code="US", transfer_mechanism="dpf", dpf_status="not_listed"),
         follow_redirects=True,
     )
     assert response.status_code == 200
@@ -366,10 +375,14 @@ def listed(make_sp: Callable[..., int]) -> dict[str, int]:
             service="Cloud hosting",
             locations=[("IE", "processing"), ("US", "support")],
             transfer_mechanism="dpf",
-            dpf_status="active",
+            dpf_status="not_listed",
         ),
         "aws": make_sp(
-            "Amazon Web Services", service="Storage", country_code="US", parent_company="Amazon.com Inc."
+            "Amazon Web Services",
+            service="Storage",
+            country_code="US",
+            parent_company="Amazon.com Inc.",
+            dpf_status="active",
         ),
         "canva": make_sp(
             "Canva Philippines",
@@ -402,7 +415,7 @@ def names(response: Any) -> list[str]:
         ("country=US", ["Amazon Web Services"]),  # entity country; support access is not processing
         ("country=IE", ["Amazon Web Services", "Microsoft Ireland", "Zendesk"]),  # processing countries
         ("mechanism=scc", ["Zendesk"]),
-        ("dpf=active", ["Microsoft Ireland"]),
+        ("dpf=active", ["Amazon Web Services"]),
         ("dpf=inactive&mechanism=scc", ["Zendesk"]),
         ("sort=-name", ["Zendesk", "Microsoft Ireland", "Canva Philippines", "Amazon Web Services"]),
         ("sort=vendor", ["Canva Philippines", "Amazon Web Services", "Microsoft Ireland", "Zendesk"]),

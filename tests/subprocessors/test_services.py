@@ -37,8 +37,9 @@ def test_create_with_processing_and_support_countries_and_systems_is_logged(
                 "country_code": "ie",
                 "parent_company": "Microsoft Corporation",
                 "parent_country_code": "US",
-                "transfer_mechanism": "dpf",
-                "dpf_status": DpfStatus.ACTIVE,
+                "transfer_mechanism": "scc",
+                # Not on the DPF list itself: the entry "Microsoft Corporation" is the US parent's.
+                "dpf_status": DpfStatus.NOT_LISTED,
                 "source_on": dt.date(2026, 5, 1),
             },
             [("IE", P), ("NL", P), ("US", S), ("IE", P)],
@@ -46,7 +47,7 @@ def test_create_with_processing_and_support_countries_and_systems_is_logged(
         )
         assert sp.name == "Microsoft Ireland Operations Ltd"
         assert sp.country_code == "IE"
-        assert sp.transfer_mechanism == TransferMechanism.DPF
+        assert sp.transfer_mechanism == TransferMechanism.SCC
         assert sorted((loc.country_code, loc.kind) for loc in sp.locations) == [
             ("IE", P),
             ("NL", P),
@@ -204,7 +205,11 @@ def test_dpf_with_an_inactive_recipient_is_stored_with_a_warning(
     app: Flask, make_sp: Callable[..., int]
 ) -> None:
     sp_id = make_sp(
-        "Canva US", locations=[("US", "processing")], transfer_mechanism="dpf", dpf_status="inactive"
+        "Canva US",
+        country_code="US",
+        locations=[("US", "processing")],
+        transfer_mechanism="dpf",
+        dpf_status="inactive",
     )
     with app.app_context():
         sp = db.session.get(SubProcessor, sp_id)

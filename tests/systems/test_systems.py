@@ -406,7 +406,8 @@ def test_system_page_shows_vendor_facts_and_agreements(app, login, make_vendor, 
         country_code="IE",
         parent_name="Microsoft Corporation",
         parent_country_code="US",
-        dpf_status=DpfStatus.ACTIVE,
+        # The Irish entity is not on the DPF list (only a US entity can be active there).
+        dpf_status=DpfStatus.NOT_LISTED,
     )
     system_id = make_system("Momentum AI", vendor_id)
     other_id = make_system("Other", vendor_id)
@@ -422,7 +423,7 @@ def test_system_page_shows_vendor_facts_and_agreements(app, login, make_vendor, 
     card = html[html.index('data-testid="vendor"') : html.index('data-testid="chain"')]
     assert f'/vendors/{vendor_id}"' in card
     assert "Microsoft Corporation (United States)" in card and "Ireland" in card
-    assert "badge-active" in card
+    assert "badge-not_listed" in card
     assert f'/agreements/{shown["v-system"]}"' in card and f'/agreements/{shown["v-vendor"]}"' in card
     assert "v-other" not in card and "v-archived" not in card
     assert f"/history/system/{system_id}" in html

@@ -212,7 +212,9 @@ def test_vendors_without_org_number_do_not_clash(app, editor, make_vendor):
 
 
 def test_concurrent_edit_is_refused_and_names_what_changed(app, editor, make_vendor):
-    vendor_id = make_vendor("Microsoft", locations=[("IE", "processing")], dpf_status="active")
+    vendor_id = make_vendor(
+        "Microsoft", locations=[("IE", "processing")], country_code="US", dpf_status="active"
+    )
     # The editor opened the form at version 1; meanwhile a colleague saves.
     with app.app_context():
         vendor = db.session.get(Vendor, vendor_id)
@@ -222,7 +224,7 @@ def test_concurrent_edit_is_refused_and_names_what_changed(app, editor, make_ven
             {"dpf_status": DpfStatus.INACTIVE},
             [("IE", LocationKind.PROCESSING)],
         )
-    form = vendor_form(name="Microsoft Ireland", processing_countries=["IE"], version="1")
+    form = vendor_form(name="Microsoft Ireland", country_code="US", processing_countries=["IE"], version="1")
     response = post_form(editor, f"/vendors/{vendor_id}/edit", form)
     assert response.status_code == 409
     page = text(response)

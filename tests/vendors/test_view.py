@@ -58,10 +58,11 @@ def microsoft(app, make_vendor) -> dict[str, int]:
         parent_country_code="US",
         website="https://www.microsoft.com",
         contact="privacy@microsoft.example",
-        transfer_mechanism="dpf",
+        transfer_mechanism="scc",
         tia_on=dt.date(2026, 3, 1),
-        dpf_status="active",
-        dpf_listed_name="Microsoft Corporation",
+        # The Irish entity is not on the DPF list: the entry "Microsoft Corporation" belongs to the US parent.
+        dpf_status="not_listed",
+        dpf_listed_name="",
         dpf_checked_on=TODAY - 10 * DAYS,
         locations=[("IE", "processing"), ("NL", "processing"), ("US", "support"), ("IN", "support")],
     )
@@ -110,7 +111,7 @@ def test_page_shows_the_facts(login, microsoft):
         '<a href="https://www.microsoft.com" rel="noopener noreferrer">',
         '<dd data-testid="vendor-country">Ireland</dd>',
         '<dd data-testid="parent-country">United States</dd>',
-        '<span class="badge badge-active" data-testid="dpf-status">Active</span>',
+        '<span class="badge badge-not_listed" data-testid="dpf-status">Not listed</span>',
     ):
         assert fact in page
     assert f"/history/vendor/{microsoft['vendor']}" in page
@@ -164,7 +165,9 @@ def test_page_links_dpas_and_systems(login, microsoft):
 )
 def test_dpf_check_older_than_90_days_is_highlighted(login, make_vendor, status, checked_days_ago, stale):
     checked = None if checked_days_ago is None else TODAY - checked_days_ago * DAYS
-    vendor_id = make_vendor("Zoom", dpf_status=status, dpf_checked_on=checked, locations=())
+    vendor_id = make_vendor(
+        "Zoom", country_code="US", dpf_status=status, dpf_checked_on=checked, locations=()
+    )
     page = text(in_english(login("reader")).get(f"/vendors/{vendor_id}"))
     assert ('data-testid="dpf-stale"' in page) is stale
     assert ("older than 90 days" in page) is stale

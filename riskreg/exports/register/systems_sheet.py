@@ -19,6 +19,7 @@ from riskreg.enums import (
     RiskLevel,
     SystemStatus,
     TransferClass,
+    VendorRole,
 )
 from riskreg.exports.register.residual_column import residual_source, streamed_residuals
 from riskreg.exports.register.sheet import (
@@ -33,13 +34,15 @@ from riskreg.exports.register.sheet import (
 from riskreg.systems.models import Department, System, system_department
 from riskreg.systems.register_list import system_list_rows
 from riskreg.transfers import classified, sources
+from riskreg.vendors import roles
+from riskreg.vendors.models import Vendor
 from riskreg.vocabulary import N_
 
 TITLE_SYSTEMS = N_("Systems")
 #: The columns of the Systems sheet with the DPIA's highest residual level and the system residual risk
 #: (both coloured by conditional formatting).
-RESIDUAL_COLUMN = 13
-SYSTEM_RESIDUAL_COLUMN = 14
+RESIDUAL_COLUMN = 15
+SYSTEM_RESIDUAL_COLUMN = 16
 #: Between the reasons of one system's why.
 WHY_SEP = "; "
 NOT_TODAY = N_(
@@ -134,6 +137,8 @@ def systems_table(x: Export, empty: str) -> Table:
         (N_("Journal number"), 16, "plain"),
         (N_("Status"), 18, "plain"),
         (N_("Vendor"), 28, "plain"),
+        (N_("Vendor role"), 18, "plain"),
+        (N_("Role findings"), 50, "plain"),
         (N_("Purpose"), 40, "plain"),
         (N_("Departments"), 28, "plain"),
         (N_("Countries"), 30, "plain"),
@@ -162,6 +167,10 @@ def systems_table(x: Export, empty: str) -> Table:
         .outerjoin(residual, residual.c.system_id == System.id)
         .outerjoin(decision, decision.c.system_id == System.id)
         .add_columns(
+            roles.role_column().label("role"),
+            Vendor.own_purpose_use,
+            Vendor.own_purpose_note,
+            roles.has_dpa_column().label("has_dpa"),
             System.purpose,
             depts.c.departments,
             countries.c.countries,
@@ -178,6 +187,25 @@ def systems_table(x: Export, empty: str) -> Table:
     lowest = label_in(w.lang, RiskLevel.LOW)
     labelled = {level: label_in(w.lang, level) for level in RiskLevel}
     archived = x.flt.archived
+    vendor_roles = w.labels(VendorRole)
+    role_titles = {kind: w.t(title) for kind, title in roles.KIND_TITLES.items()}
+
+    def role_cell(r: Any, role: VendorRole) -> str | None:
+        """The role findings of the row: each kind's title and its reason."""
+        kinds = roles.judge(role, bool(r.own_purpose_use), bool(r.has_dpa))
+        if not kinds:
+            return None
+        facts = roles.RoleFacts(
+            r.system_id,
+            r.name,
+            r.vendor_id,
+            r.vendor_name,
+            role,
+            bool(r.own_purpose_use),
+            r.own_purpose_note or "",
+            bool(r.has_dpa),
+        )
+        return " ".join(f"{role_titles[k]}. {roles.reason(w.lang, k, facts)}" for k in kinds)
 
     def decision_text(body: str | None, outcome: str | None) -> str | None:
         if body is None:
@@ -198,11 +226,14 @@ def systems_table(x: Export, empty: str) -> Table:
             x.session, source, stream(x.session, stmt), x.ids(), x.ids(ordered=True), w.countries, cells
         ):
             verdict = r.verdict
+            role = VendorRole(r.role)
             row = (
                 r.name,
                 r.journal_number,
                 status[r.status],
                 r.vendor_name,
+                vendor_roles[role],
+                role_cell(r, role),
                 r.purpose,
                 sorted_names(r.departments),
                 country_list(r.countries),
