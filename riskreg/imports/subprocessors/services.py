@@ -355,10 +355,13 @@ def _make_changes(
 
 def _locations(entry: Entry) -> list[tuple[str | None, LocationKind]]:
     """The entry's locations after the import; ``UNKNOWN_COUNTRY`` becomes a location without a country."""
-    named = clean_locations(
-        [(c, LocationKind.PROCESSING) for c in entry.countries_after if c != UNKNOWN_COUNTRY]
-        + [(c, LocationKind.SUPPORT) for c in entry.support_after if c != UNKNOWN_COUNTRY]
-    )
+    named: list[tuple[str | None, LocationKind]] = [
+        (place.code, place.kind)
+        for place in clean_locations(
+            [(c, LocationKind.PROCESSING) for c in entry.countries_after if c != UNKNOWN_COUNTRY]
+            + [(c, LocationKind.SUPPORT) for c in entry.support_after if c != UNKNOWN_COUNTRY]
+        )
+    ]
     unknown: list[tuple[str | None, LocationKind]] = [
         (None, kind)
         for kind, codes in (
