@@ -139,7 +139,38 @@ _PARENTHESIS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _TRANSLITERATE = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "ss", "&": " and "})
 #: The most separators a single country name holds ("Saint Helena, Ascension and Tristan da Cunha").
 _LONGEST_NAME_PARTS = 5
+#: The most distinct cells an index remembers the reading of.
+_CELL_CACHE = 100_000
 _EMPTY = {"", "-", "–", "n a", "na", "none", "ingen"}
+
+#: Words for a country the recipient does not name ("not disclosed"): a location of unknown country,
+#: classified ``unknown`` and never safe. Folded on use; a blank cell means the same where a list must name
+#: a country.
+UNKNOWN = (
+    "unknown",
+    "unknown country",
+    "not known",
+    "not disclosed",
+    "undisclosed",
+    "not specified",
+    "unspecified",
+    "not stated",
+    "not provided",
+    "n/a",
+    "na",
+    "tbd",
+    "tbc",
+    "?",
+    "-",
+    "–",
+    "ukendt",
+    "ukendt land",
+    "ikke oplyst",
+    "ikke angivet",
+    "ikke kendt",
+    "ikke offentliggjort",
+    "uoplyst",
+)
 
 
 def fold(text: str) -> str:
@@ -164,6 +195,14 @@ def fold(text: str) -> str:
     return " ".join(merged)
 
 
+_UNKNOWN = frozenset(fold(word) for word in UNKNOWN) | {""}
+
+
+def is_unknown(text: str) -> bool:
+    """True for a blank cell or a word for a country not named ("unknown", "not disclosed", "ikke oplyst")."""
+    return fold(text) in _UNKNOWN or not text.strip(" ?-–")
+
+
 @dataclass(frozen=True)
 class Lookup:
     """What one name means: a country (``code``), a region, several countries, or nothing known."""
@@ -179,6 +218,8 @@ class CountryIndex:
     def __init__(self, names: dict[str, Lookup], codes: Iterable[str]) -> None:
         self._names = names
         self.codes = frozenset(codes)
+        # A register repeats its cells ("Irland, USA" on thousands of rows): each is read once.
+        self._cells: dict[str, tuple[list[str], bool, list[Problem]]] = {}
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, str]]) -> CountryIndex:
@@ -219,8 +260,35 @@ class CountryIndex:
     def resolve(
         self, cell: str, row: int | None = None, column: str | None = None
     ) -> tuple[list[str], list[Problem]]:
-        """The country codes a cell lists, in order and once each, and a Problem for each name not read."""
+        """The country codes a cell lists, in order and once each, and a Problem for each name not read.
+
+        A word for an unknown country ("not disclosed") is left out, as an empty cell is.
+        """
+        codes, _unknown, problems = self.resolve_places(cell, row, column)
+        return codes, problems
+
+    def resolve_places(
+        self, cell: str, row: int | None = None, column: str | None = None
+    ) -> tuple[list[str], bool, list[Problem]]:
+        """The country codes a cell lists, whether it names a place it does not disclose, and the problems.
+
+        ``unknown`` is True for a blank cell, a cell that says "unknown" (or "not disclosed", "ikke oplyst",
+        "n/a"...), and for such a word among countries ("Ireland, unknown").
+        """
+        known = self._cells.get(cell)
+        if known is None:
+            if len(self._cells) > _CELL_CACHE:
+                self._cells.clear()
+            known = self._cells[cell] = self._read_places(cell)
+        codes, unknown, problems = known
+        return list(codes), unknown, [Problem(p.msgid, p.params, row, column) for p in problems]
+
+    def _read_places(self, cell: str) -> tuple[list[str], bool, list[Problem]]:
+        row = column = None
+        if is_unknown(cell):
+            return [], True, []
         codes: list[str] = []
+        unknown = False
         problems: list[Problem] = []
         parts = _split(cell)  # names at even positions, the separators between them at odd ones
         i = 0
@@ -232,6 +300,9 @@ class CountryIndex:
                 if found.code or found.is_region or found.candidates or j == i + 1:
                     break
             i = j + 1
+            if is_unknown(name) and not found.code:
+                unknown = True
+                continue
             if fold(name) in _EMPTY:
                 continue
             if found.code:
@@ -257,7 +328,7 @@ class CountryIndex:
                 )
             else:
                 problems.append(Problem(N_("Unknown country: “%(value)s”."), {"value": name}, row, column))
-        return codes, problems
+        return codes, unknown, problems
 
 
 def _split(cell: str) -> list[str]:

@@ -16,9 +16,12 @@ translated where they are shown, so the same checks serve the pages and the CLI.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +94,79 @@ class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_unzipped: int = DEFAULT_MAX_UNZIPPED
     max_rows: int = MAX_ROWS
+
+
+# --- dates -------------------------------------------------------------------------------------------------
+
+DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
+SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+#: Excel's day zero (it counts 1900 as a leap year, so serials from March 1900 on start here).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Serial numbers read as dates: 1954 to 2119; other numbers are more likely a mistake than a date.
+SERIAL_RANGE = (20_000, 80_000)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """dd-mm-yyyy (or with . or /), yyyy-mm-dd (a time after it is ignored), or an Excel serial number."""
+    text = text.strip()
+    try:
+        if match := DMY.match(text):
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        if match := ISO.match(text):
+            year, month, day = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+    except ValueError:
+        return None
+    if SERIAL.match(text):
+        serial = float(text)
+        if SERIAL_RANGE[0] <= serial <= SERIAL_RANGE[1]:
+            return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return None
+
+
+# --- headers ------------------------------------------------------------------------------------------------
+
+_KEEP_LETTERS = frozenset("æøå")
+_NOT_LETTER = re.compile(r"[^0-9a-zæøå]+")
+
+
+def header_key(text: str) -> str:
+    """A header as compared: no case, accents (æ, ø and å stay), spaces, underscores, hyphens or marks.
+
+    "processing_countries", "Processing Countries" and " processing-countries: " have one key; so have
+    "Sub-processor name" and "subprocessor_name".
+    """
+    text = unicodedata.normalize("NFC", str(text).casefold())
+    out = []
+    for char in text:
+        if char.isascii() or char in _KEEP_LETTERS:
+            out.append(char)
+        else:
+            out.extend(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return _NOT_LETTER.sub("", "".join(out).casefold())
+
+
+def match_columns(headers: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """field -> the file's header for it, by ``header_key``; each header serves one field.
+
+    Fields are taken in the order of ``synonyms``, and within a field its first synonym the file has wins.
+    """
+    by_key: dict[str, str] = {}
+    for header in headers:
+        if header:
+            by_key.setdefault(header_key(header), header)
+    columns: dict[str, str] = {}
+    used: set[str] = set()
+    for name, variants in synonyms.items():
+        for variant in (name, *variants):
+            found = by_key.get(header_key(variant))
+            if found is not None and found not in used:
+                columns[name] = found
+                used.add(found)
+                break
+    return columns
 
 
 def _megabytes(n: int) -> str:
@@ -205,29 +281,40 @@ def _read_xlsx(data: bytes, limits: Limits) -> list[tuple[int, list[str]]]:
             ),
             limit=_megabytes(limits.max_unzipped),
         )
-    from openpyxl import load_workbook  # imported here: only workbooks need it
+    # python-calamine reads the cells' stored values (a formula is never evaluated) and is several times
+    # faster than openpyxl (bench/read_tables.py).
+    from python_calamine import CalamineWorkbook  # imported here: only workbooks need it
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise ImportRefused.single(N_("The file is not a valid XLSX workbook.")) from exc
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not book.sheet_names:
             raise ImportRefused.single(N_("The workbook has no sheets."))
-        rows: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = ["" if v is None else _cell_text(v) for v in values]
-            if _filled(cells):
-                rows.append((number, cells))
-            if len(rows) > limits.max_rows + 1:
-                break
-    finally:
-        book.close()
+        sheet = book.get_sheet_by_index(0)
+        # skip_empty_area=False: the rows keep the numbers a spreadsheet program shows.
+        values = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows + 2 + _LEADING_EMPTY)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # calamine raises several kinds for a broken workbook
+        raise ImportRefused.single(N_("The file is not a valid XLSX workbook.")) from exc
+    rows: list[tuple[int, list[str]]] = []
+    for number, cells_in in enumerate(values, start=1):
+        cells = [_cell_text(v) for v in cells_in]
+        if _filled(cells):
+            rows.append((number, cells))
+        if len(rows) > limits.max_rows + 1:
+            break
     return rows
 
 
+#: Empty rows above the header that are read besides the row limit.
+_LEADING_EMPTY = 1000
+
+
 def _cell_text(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(value)
     if hasattr(value, "isoformat"):
         text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text

@@ -11,16 +11,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from riskreg.catalogue import LANGUAGES, label_in, translate
-from riskreg.enums import DataCategory, DataSubject, SubjectVolume, SystemStatus
+from riskreg.enums import (
+    DataCategory,
+    DataSubject,
+    DpfStatus,
+    LocationKind,
+    SubjectVolume,
+    SystemStatus,
+    VendorRole,
+)
 from riskreg.imports.country_names import CountryIndex
-from riskreg.imports.files import ImportRefused, Problem, Table
+from riskreg.imports.files import ImportRefused, Problem, Table, parse_date
+from riskreg.imports.files import header_key as fold_header
+from riskreg.imports.subprocessors.parse import mechanism_of
 from riskreg.vocabulary import N_
 
 #: The fields a column can be mapped to, in the order the mapping step shows them.
@@ -28,6 +38,16 @@ FIELD_LABELS: dict[str, str] = {
     "system_name": N_("System name"),
     "vendor_name": N_("Vendor name"),
     "vendor_country": N_("Vendor country"),
+    "vendor_parent_name": N_("Parent company"),
+    "vendor_parent_country": N_("Parent company's country"),
+    "vendor_processing_countries": N_("Processing countries"),
+    "vendor_support_countries": N_("Support access countries"),
+    "vendor_mechanism": N_("Transfer mechanism"),
+    "vendor_dpf_status": N_("DPF status"),
+    "vendor_role": N_("Vendor role"),
+    "vendor_own_purpose": N_("Own-purpose use"),
+    "dpa_signed_on": N_("DPA signed"),
+    "dpa_template": N_("DPA template"),
     "departments": N_("Departments"),
     "system_owner": N_("System owner"),
     "purpose": N_("Purpose"),
@@ -84,10 +104,109 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "country",
         "land",
         "vendor country",
+        "entity country",
+        "legal entity country",
         "leverandørens land",
         "leverandørland",
         "leverandør land",
         "supplier country",
+        "hjemland",
+        "selskabets land",
+    ),
+    "vendor_parent_name": (
+        "parent",
+        "parent company",
+        "ultimate parent",
+        "moderselskab",
+        "koncern",
+        "ejer af leverandøren",
+    ),
+    "vendor_parent_country": (
+        "parent country",
+        "parent company country",
+        "country of parent",
+        "moderselskabets land",
+        "moderselskab land",
+        "koncernens land",
+    ),
+    "vendor_processing_countries": (
+        "processing countries",
+        "processing country",
+        "processing locations",
+        "processing location",
+        "country of processing",
+        "countries of processing",
+        "data location",
+        "hosting location",
+        "behandlingslande",
+        "behandlingsland",
+        "behandlingssted",
+        "databehandlingslande",
+        "lande",
+        "placering af data",
+    ),
+    "vendor_support_countries": (
+        "support countries",
+        "support access countries",
+        "support access",
+        "remote access countries",
+        "supportlande",
+        "supportadgang",
+        "support fra",
+    ),
+    "vendor_mechanism": (
+        "transfer mechanism",
+        "transfer basis",
+        "transfer tool",
+        "safeguards",
+        "overførselsgrundlag",
+        "overførselsmekanisme",
+        "grundlag for overførsel",
+        "tredjelandsgrundlag",
+    ),
+    "vendor_dpf_status": (
+        "dpf",
+        "dpf status",
+        "data privacy framework",
+        "dpf-status",
+        "dpf certificering",
+        "dpf-certificering",
+    ),
+    "vendor_role": (
+        "role",
+        "rolle",
+        "vendor role",
+        "leverandørens rolle",
+        "leverandørrolle",
+        "gdpr role",
+    ),
+    "vendor_own_purpose": (
+        "own purpose",
+        "own purposes",
+        "own-purpose use",
+        "egne formål",
+        "til egne formål",
+        "anvender data til egne formål",
+    ),
+    "dpa_signed_on": (
+        "dpa",
+        "dpa signed",
+        "dpa signed on",
+        "dpa date",
+        "databehandleraftale",
+        "databehandleraftale underskrevet",
+        "databehandleraftale dato",
+        "dba",
+        "dba underskrevet",
+        "dba dato",
+    ),
+    "dpa_template": (
+        "dpa template",
+        "dpa type",
+        "skabelon",
+        "dba skabelon",
+        "databehandleraftale skabelon",
+        "aftaleskabelon",
     ),
     "departments": (
         "department",
@@ -204,17 +323,44 @@ VALUE_ALIASES: dict[type[StrEnum], dict[str, tuple[str, ...]]] = {
         "retired": ("udgået", "nedlagt", "retired", "discontinued"),
     },
     SubjectVolume: {},
+    VendorRole: {
+        "processor": ("databehandler", "data processor", "processor"),
+        "sub_processor": ("underdatabehandler", "sub-processor", "subprocessor", "sub processor"),
+        "independent_controller": (
+            "selvstændig dataansvarlig",
+            "dataansvarlig",
+            "controller",
+            "independent controller",
+            "separate controller",
+        ),
+        "joint_controller": (
+            "fælles dataansvarlig",
+            "fælles dataansvar",
+            "joint controller",
+            "joint controllers",
+        ),
+        "no_personal_data": (
+            "ingen personoplysninger",
+            "no personal data",
+            "none",
+            "ingen",
+            "receives no personal data",
+        ),
+    },
+    DpfStatus: {
+        "active": ("aktiv", "active", "certified", "certificeret", "listed", "ja", "yes"),
+        "inactive": ("inaktiv", "inactive", "lapsed", "expired", "udløbet"),
+        "not_listed": ("ikke på listen", "not listed", "not on the list", "nej", "no", "not certified"),
+        "unknown": ("unknown", "ukendt", "ikke slået op", "not looked up", "not checked", "n/a", "?", "-"),
+    },
 }
+YES = frozenset({"ja", "yes", "y", "j", "x", "true", "sand", "1", "sandt"})
+NO = frozenset({"nej", "no", "n", "false", "falsk", "0", "-"})
 
+TEXT_MAX = 1000
+TEMPLATE_MAX = 200  # as riskreg.agreements.services
 SPLIT = re.compile(r"[,;\n]")
-DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
-ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
-SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 NUMBER = re.compile(r"^\s*(?:ca\.?|approx\.?|about|>|<|~)?\s*(\d{1,3}(?:[ .,]\d{3})+|\d+)\s*$", re.IGNORECASE)
-#: Excel's day zero (it counts 1900 as a leap year, so serials from March 1900 on start here).
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-#: Serial numbers read as dates: 1954 to 2119; other numbers are more likely a mistake than a date.
-SERIAL_RANGE = (20_000, 80_000)
 #: Bands by upper bound (exclusive) of the number of data subjects.
 VOLUME_BANDS = (
     (100, SubjectVolume.UNDER_100),
@@ -235,17 +381,21 @@ def _header_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for name, msgid in FIELD_LABELS.items():
         for key in (name, msgid, *(translate(lang, msgid) for lang in LANGUAGES), *HEADER_ALIASES[name]):
-            index.setdefault(header_key(key), name)
+            index.setdefault(fold_header(key), name)
     return index
 
 
 def suggest_mapping(headers: list[str]) -> dict[str, str]:
-    """header -> field for each header, "" where none fits; each field goes to its first fitting column."""
+    """header -> field for each header, "" where none fits; each field goes to its first fitting column.
+
+    Headers are compared by ``riskreg.imports.files.header_key``: case, spaces, underscores and hyphens do
+    not matter ("Processing_Countries", "parent-company").
+    """
     index = _header_index()
     taken: set[str] = set()
     mapping: dict[str, str] = {}
     for header in headers:
-        name = index.get(header_key(header), "")
+        name = index.get(fold_header(header), "")
         if name in taken:
             name = ""
         taken.add(name)
@@ -304,6 +454,24 @@ class RegisterRow:
     departments: list[str] = field(default_factory=list)
     data_subjects: list[DataSubject] = field(default_factory=list)
     data_categories: list[DataCategory] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # while parsing only
+    #: The vendor's facts the row gives besides its country, by the vendor's attribute names
+    #: (``parent_name``, ``parent_country_code``, ``transfer_mechanism``, ``dpf_status``, ``role``,
+    #: ``own_purpose_use``); a fact whose cell is empty is left out.
+    vendor: dict[str, Any] = field(default_factory=dict)
+    #: The vendor's locations (a None code: a country not disclosed); None when the row gives none.
+    locations: list[tuple[str | None, LocationKind]] | None = None
+    #: The data processing agreement for this system: ``signed_on`` (a date or None) and ``template``.
+    dpa: dict[str, Any] | None = None
+
+    def vendor_facts(self) -> dict[str, Any]:
+        """Every vendor fact the row gives, its country and locations included, for comparing rows."""
+        facts = dict(self.vendor)
+        if self.vendor_country:
+            facts["country_code"] = self.vendor_country
+        if self.locations is not None:
+            facts["locations"] = sorted(self.locations, key=lambda loc: (loc[0] or "", loc[1].value))
+        return facts
 
 
 @dataclass
@@ -343,23 +511,24 @@ def subject_volume(text: str) -> SubjectVolume | None:
     return next((band for limit, band in VOLUME_BANDS if count < limit), SubjectVolume.OVER_100000)
 
 
-def parse_date(text: str) -> dt.date | None:
-    """dd-mm-yyyy (or with . or /), yyyy-mm-dd (a time after it is ignored), or an Excel serial number."""
-    text = text.strip()
-    try:
-        if match := DMY.match(text):
-            day, month, year = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-        if match := ISO.match(text):
-            year, month, day = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-    except ValueError:
-        return None
-    if SERIAL.match(text):
-        serial = float(text)
-        if SERIAL_RANGE[0] <= serial <= SERIAL_RANGE[1]:
-            return EXCEL_EPOCH + dt.timedelta(days=int(serial))
-    return None
+def yes_no(text: str) -> bool | None:
+    """True for yes (ja, x, 1...), False for no (nej, 0...), None for anything else."""
+    key = header_key(text)
+    return True if key in YES else False if key in NO else None
+
+
+def locations(
+    text: str, kind: LocationKind, countries: CountryIndex | None, row: int, column: str
+) -> tuple[list[tuple[str | None, LocationKind]], list[Problem]]:
+    """The locations a cell lists; "unknown", "not disclosed" or "ikke oplyst" is one of unknown country."""
+    if countries is None:
+        codes = [c.strip().upper() for c in split_values(text)]
+        return [(code, kind) for code in codes], []
+    found, unknown, problems = countries.resolve_places(text, row, column)
+    places: list[tuple[str | None, LocationKind]] = [(code, kind) for code in found]
+    if unknown:
+        places.append((None, kind))
+    return places, problems
 
 
 def split_values(text: str) -> list[str]:
@@ -381,6 +550,85 @@ def vendor_country(
             Problem(N_("Name one country for the vendor, not %(n)s."), {"n": len(codes)}, row, column)
         ]
     return (codes[0] if len(codes) == 1 and not problems else None), problems
+
+
+def _vendor_facts(
+    row: RegisterRow,
+    cells: dict[str, str],
+    columns: dict[str, str],
+    countries: CountryIndex | None,
+    problem: Callable[..., None],
+) -> None:
+    """The vendor's facts and the agreement a row gives, into ``row``; a problem for each bad cell."""
+    number = row.number
+    if text := cells.get("vendor_parent_name"):
+        if len(text) > TEXT_MAX:
+            problem("vendor_parent_name", N_("At most %(n)s characters."), n=TEXT_MAX)
+        row.vendor["parent_name"] = " ".join(text.split())
+    if text := cells.get("vendor_parent_country"):
+        code, found = vendor_country(text, countries, number, columns["vendor_parent_country"])
+        row.problems.extend(found)
+        if code:
+            row.vendor["parent_country_code"] = code
+    places: list[tuple[str | None, LocationKind]] = []
+    given = False
+    for name, kind in (
+        ("vendor_processing_countries", LocationKind.PROCESSING),
+        ("vendor_support_countries", LocationKind.SUPPORT),
+    ):
+        if name in columns and (text := cells.get(name, "")):
+            given = True
+            found_places, found = locations(text, kind, countries, number, columns[name])
+            row.problems.extend(found)
+            places += [p for p in found_places if p not in places]
+    if given:
+        row.locations = places
+    if text := cells.get("vendor_mechanism"):
+        mechanism = mechanism_of(text)
+        if mechanism is None:
+            problem(
+                "vendor_mechanism",
+                N_("Unknown transfer mechanism: “%(value)s” (use SCC, BCR, DPF, adequacy, art. 49 or none)."),
+                value=text,
+            )
+        else:
+            row.vendor["transfer_mechanism"] = mechanism
+    if text := cells.get("vendor_dpf_status"):
+        status = enum_value(DpfStatus, text)
+        if status is None:
+            problem("vendor_dpf_status", N_("Unknown value: %(value)s."), value=text)
+        elif status != DpfStatus.UNKNOWN:  # "unknown" (not looked up) is what a new vendor has anyway
+            row.vendor["dpf_status"] = DpfStatus(status)
+    if text := cells.get("vendor_role"):
+        role = enum_value(VendorRole, text)
+        if role is None:
+            problem("vendor_role", N_("Unknown value: %(value)s."), value=text)
+        else:
+            row.vendor["role"] = VendorRole(role)
+    if text := cells.get("vendor_own_purpose"):
+        answer = yes_no(text)
+        if answer is None:
+            problem("vendor_own_purpose", N_("Not yes or no: %(value)s."), value=text)
+        else:
+            row.vendor["own_purpose_use"] = answer
+    signed_text, template = cells.get("dpa_signed_on", ""), " ".join(cells.get("dpa_template", "").split())
+    if signed_text or template:
+        signed_on: dt.date | None = None
+        answer = yes_no(signed_text) if signed_text else True
+        if answer is None:
+            signed_on = parse_date(signed_text)
+            if signed_on is None:
+                problem(
+                    "dpa_signed_on",
+                    N_("Not a date (dd-mm-yyyy or yyyy-mm-dd): %(value)s."),
+                    value=signed_text,
+                )
+            elif signed_on > dt.date.today():
+                problem("dpa_signed_on", N_("The signing date cannot be in the future."))
+        if len(template) > TEMPLATE_MAX:
+            problem("dpa_template", N_("At most %(n)s characters."), n=TEMPLATE_MAX)
+        if answer is not False:  # "nej" in the DPA column: no agreement
+            row.dpa = {"signed_on": signed_on, "template": template}
 
 
 def parse(
@@ -426,6 +674,7 @@ def parse(
                 text, countries, source.number, columns["vendor_country"]
             )
             problems.extend(country_problems)
+        _vendor_facts(row, cells, columns, countries, problem)
         if text := cells.get("departments"):
             row.departments = split_values(text)
         for name, enum_cls in (("data_subjects", DataSubject), ("data_categories", DataCategory)):
@@ -455,6 +704,8 @@ def parse(
                 problem("status", N_("Unknown value: %(value)s."), value=text)
             else:
                 row.values["status"] = status.value
+        problems.extend(row.problems)
+        row.problems = []
         rows.append(row)
     if problems:
         raise ImportRefused(problems)

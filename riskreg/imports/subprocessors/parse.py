@@ -1,27 +1,34 @@
 """A vendor's sub-processor list read from a table, its columns found by their headers. No Flask.
 
-``parse`` finds the columns by their headers (English or Danish), reads every row and collects every
-problem (row, column, reason): a list with any bad row or any region instead of countries is refused as a
-whole. Rows naming the same sub-processor are joined. What it returns (``Listed``) is compared with the
-register by ``riskreg.imports.subprocessors.diff``.
+``parse`` finds the columns by their headers (English or Danish; case, spaces, underscores and hyphens do
+not matter: ``subprocessor_name``, ``Processing Countries``, ``Behandlingslande``), reads every row and
+collects every problem (row, column, reason): a list with any bad row or any region instead of countries is
+refused as a whole. A country the list does not name ("unknown", "not disclosed", "ikke oplyst", a blank
+cell) is a location of unknown country (``UNKNOWN_COUNTRY`` in the codes), never a problem. Rows naming the
+same sub-processor are joined. A source column (a URL or document, and its date) gives each row its own.
+What it returns (``Listed``) is compared with the register by ``riskreg.imports.subprocessors.diff``.
 
 Everything here is plain data that goes into an import batch's JSON payload and comes back out of it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from riskreg.enums import TransferMechanism
 from riskreg.imports.country_names import CountryIndex, fold
-from riskreg.imports.files import ImportRefused, Problem, Table
+from riskreg.imports.files import ImportRefused, Problem, Table, match_columns, parse_date
 from riskreg.imports.names import normalise
 from riskreg.vocabulary import N_
 
 NAME_MAX = 200
 TEXT_MAX = 1000
+SOURCE_MAX = 1000
+#: The code that stands for a location of unknown country in ``Listed.countries`` and the difference.
+UNKNOWN_COUNTRY = ""
 
 # Header variants per field, folded when compared; within a field, an earlier variant wins if a file has two.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -33,7 +40,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Sub-processors",
         "Sub-processor name",
         "Subprocessor name",
+        "Sub-processor entity",
         "Name of sub-processor",
+        "Third party",
+        "Vendor",
+        "Provider",
+        "Supplier",
         "Underdatabehandler",
         "Underdatabehandlere",
         "Underdatabehandlerens navn",
@@ -61,6 +73,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Behandling",
         "Nature of processing",
         "Function",
+        "Services provided",
+        "Purpose of processing",
+        "Type of service",
     ),
     "countries": (
         "Countries",
@@ -69,6 +84,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Processing locations",
         "Processing country",
         "Processing countries",
+        "Country of processing",
+        "Countries of processing",
+        "Location of processing",
+        "Data processing location",
+        "Data center location",
+        "Data centre location",
         "Lande",
         "Land",
         "Behandlingssted",
@@ -115,6 +136,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Support fra",
         "Supportadgang",
     ),
+    "source": ("Source", "Kilde", "Source URL", "URL", "Link", "Document", "Dokument", "Reference"),
+    "source_on": (
+        "Source date",
+        "Date of source",
+        "Kildedato",
+        "Date",
+        "Dato",
+        "Last updated",
+        "Updated",
+        "Opdateret",
+        "Senest opdateret",
+        "As of",
+    ),
 }
 REQUIRED = ("name", "countries")
 #: The words a person reads for each field (a problem names the file's own header when there is one).
@@ -126,6 +160,8 @@ FIELD_LABELS = {
     "mechanism": N_("Transfer mechanism"),
     "parent": N_("Parent company"),
     "support_countries": N_("Support access countries"),
+    "source": N_("Source"),
+    "source_on": N_("Source date"),
 }
 
 MECHANISMS: dict[TransferMechanism, tuple[str, ...]] = {
@@ -200,6 +236,8 @@ class Listed:
     mechanism: str | None = None
     parent: str | None = None
     support_countries: tuple[str, ...] | None = None
+    source: str | None = None
+    source_on: str | None = None  # ISO date
 
     @property
     def key(self) -> str:
@@ -220,19 +258,14 @@ class Listed:
             mechanism=data.get("mechanism"),
             parent=data.get("parent"),
             support_countries=tuple(support) if support is not None else None,
+            source=data.get("source"),
+            source_on=data.get("source_on"),
         )
 
 
 def find_columns(headers: Sequence[str]) -> tuple[dict[str, str], list[Problem]]:
     """field -> the file's header for it, and a problem for each required column that is missing."""
-    folded = {fold(h): h for h in headers if h}
-    columns: dict[str, str] = {}
-    for name, variants in COLUMNS.items():
-        for variant in variants:
-            header = folded.get(fold(variant))
-            if header is not None and header not in columns.values():
-                columns[name] = header
-                break
+    columns = match_columns(headers, COLUMNS)
     problems = [
         Problem(
             N_("The column %(column)s is missing; name it one of: %(names)s."),
@@ -291,19 +324,33 @@ def _row(
     if parent is not None and len(parent) > TEXT_MAX:
         problem("parent", N_("At most %(n)s characters."), n=TEXT_MAX)
 
-    # Countries keep their line breaks: they separate countries.
+    # Countries keep their line breaks: they separate countries. A blank cell or "unknown" is a place the
+    # list does not name: a location of unknown country, never a reason to refuse the list.
     raw = values.get(columns["countries"], "")
-    processing, found = countries.resolve(raw, number, columns["countries"])
+    processing, unknown, found = countries.resolve_places(raw, number, columns["countries"])
     problems += found
-    if not processing and not found:
-        problem("countries", N_("No country is given."))
+    if unknown:
+        processing.append(UNKNOWN_COUNTRY)
     support: tuple[str, ...] | None = None
     if "support_countries" in columns:
-        codes, found = countries.resolve(
-            values.get(columns["support_countries"], ""), number, columns["support_countries"]
-        )
+        raw = values.get(columns["support_countries"], "")
+        codes, unknown, found = countries.resolve_places(raw, number, columns["support_countries"])
         problems += found
+        if unknown and raw.strip():  # a blank support cell says nothing; "unknown" says access from somewhere
+            codes.append(UNKNOWN_COUNTRY)
         support = tuple(codes) or None
+    source = cell("source") or None
+    if source is not None and len(source) > SOURCE_MAX:
+        problem("source", N_("The source can have at most %(n)s characters."), n=SOURCE_MAX)
+    source_on: str | None = None
+    if text := cell("source_on"):
+        day = parse_day(text)
+        if day is None:
+            problem("source_on", N_("Not a date (dd-mm-yyyy or yyyy-mm-dd): %(value)s."), value=text)
+        elif day > dt.date.today():
+            problem("source_on", N_("The date of the source cannot be in the future."))
+        else:
+            source_on = day.isoformat()
     entity: str | None = None
     if "entity_country" in columns:
         codes, found = countries.resolve(
@@ -336,8 +383,15 @@ def _row(
         mechanism=mechanism,
         parent=parent,
         support_countries=support,
+        source=source,
+        source_on=source_on,
     )
     return item, []
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A date as sheets write it (dd-mm-yyyy, yyyy-mm-dd, a workbook's date or serial number), else None."""
+    return parse_date(text)  # one reading of dates for every import
 
 
 def mechanism_of(text: str) -> TransferMechanism | None:
@@ -391,5 +445,7 @@ def _merge_duplicates(listed: list[Listed], columns: dict[str, str]) -> tuple[li
             mechanism=seen.mechanism or item.mechanism,
             parent=seen.parent or item.parent,
             support_countries=tuple(dict.fromkeys(support)) or None,
+            source=seen.source or item.source,
+            source_on=seen.source_on or item.source_on,
         )
     return list(first.values()), problems

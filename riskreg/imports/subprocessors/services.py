@@ -39,19 +39,30 @@ from riskreg.imports.files import ImportRefused, Limits, Problem, Table, read_ta
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.names import normalise
 from riskreg.imports.subprocessors import parse as parsing
-from riskreg.imports.subprocessors.diff import ADDED, CHANGED, REMOVED, Current, Diff, diff, fingerprint
-from riskreg.imports.subprocessors.parse import Listed
+from riskreg.imports.subprocessors.diff import (
+    ADDED,
+    CHANGED,
+    REMOVED,
+    Current,
+    Diff,
+    Entry,
+    diff,
+    fingerprint,
+)
+from riskreg.imports.subprocessors.parse import UNKNOWN_COUNTRY, Listed
 from riskreg.services import assign, commit
 from riskreg.subprocessors.services import check_sub_processor
 from riskreg.systems.chain import applies_to
 from riskreg.systems.models import System
 from riskreg.transfers import findings, sources, tracking
-from riskreg.vendors.locations import clean_locations, replace_locations
-from riskreg.vendors.models import SubProcessor, Vendor
+from riskreg.vendors.locations import clean_locations
+from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
 from riskreg.vocabulary import N_
 
 FILENAME_MAX = 255
 SOURCE_MAX = 1000
+#: How the preview names a location of unknown country.
+UNKNOWN_LABEL = N_("unknown country (not disclosed)")
 
 
 def today() -> dt.date:
@@ -90,10 +101,18 @@ def current_list(session: Session, vendor: Vendor) -> list[Current]:
             id=sp.id,
             name=sp.name,
             countries=tuple(
-                sorted(loc.country_code for loc in sp.locations if loc.kind == LocationKind.PROCESSING)
+                sorted(
+                    loc.country_code or UNKNOWN_COUNTRY
+                    for loc in sp.locations
+                    if loc.kind == LocationKind.PROCESSING
+                )
             ),
             support_countries=tuple(
-                sorted(loc.country_code for loc in sp.locations if loc.kind == LocationKind.SUPPORT)
+                sorted(
+                    loc.country_code or UNKNOWN_COUNTRY
+                    for loc in sp.locations
+                    if loc.kind == LocationKind.SUPPORT
+                )
             ),
             service=sp.service or "",
             entity_country=sp.country_code or "",
@@ -291,12 +310,13 @@ def _make_changes(
 ) -> None:
     """Create, update and archive as the difference says, validated as the pages validate; no commit."""
     by_row = {item.row: item for item in listed}
-    # Where the facts now come from; a list without a source or date leaves the ones recorded before.
-    origin: dict[str, Any] = {}
+    # Where the facts now come from: the row's own source where the file has a source column, else the
+    # batch's; a list without a source or date leaves the ones recorded before.
+    batch_origin: dict[str, Any] = {}
     if source or filename:
-        origin["source"] = source or filename
+        batch_origin["source"] = source or filename
     if source_on is not None:
-        origin["source_on"] = source_on
+        batch_origin["source_on"] = source_on
     for entry in result.entries:
         if entry.kind == REMOVED:
             sp = session.get(SubProcessor, entry.sub_processor_id)
@@ -306,29 +326,67 @@ def _make_changes(
         item = by_row[entry.row] if entry.row is not None else None
         if item is None:  # pragma: no cover - every added, changed or unchanged entry has its row
             continue
-        locations = clean_locations(
-            [(c, LocationKind.PROCESSING) for c in entry.countries_after]
-            + [(c, LocationKind.SUPPORT) for c in entry.support_after]
-        )
+        origin = dict(batch_origin)
+        if item.source:
+            origin["source"] = item.source
+        if item.source_on:
+            origin["source_on"] = dt.date.fromisoformat(item.source_on)
+        locations = _locations(entry)
+        # The service checks the named countries; a location of unknown country has none to check.
+        named = [(code, kind) for code, kind in locations if code is not None]
         if entry.kind == ADDED:
-            values = check_sub_processor(
-                session, vendor, None, {**_values(item, new=True), **origin}, locations
-            )
+            values = check_sub_processor(session, vendor, None, {**_values(item, new=True), **origin}, named)
             sp = SubProcessor(vendor=vendor)
             assign(sp, values)
-            replace_locations(sp, locations)
+            _replace_locations(sp, locations)
             session.add(sp)
             continue
         sp = session.get(SubProcessor, entry.sub_processor_id)
         if sp is None:  # pragma: no cover - the fingerprint check sees a deleted sub-processor first
             continue
-        values = check_sub_processor(session, vendor, sp, {**_values(item, new=False), **origin}, locations)
+        values = check_sub_processor(session, vendor, sp, {**_values(item, new=False), **origin}, named)
         with session.no_autoflush:
             assign(sp, values)
-            moved = entry.kind == CHANGED and replace_locations(sp, locations)
+            moved = entry.kind == CHANGED and _replace_locations(sp, locations)
         if moved:
             # As update_sub_processor does: the countries live in another table; move the version on.
             sp.updated_at = utcnow()
+
+
+def _locations(entry: Entry) -> list[tuple[str | None, LocationKind]]:
+    """The entry's locations after the import; ``UNKNOWN_COUNTRY`` becomes a location without a country."""
+    named: list[tuple[str | None, LocationKind]] = [
+        (place.code, place.kind)
+        for place in clean_locations(
+            [(c, LocationKind.PROCESSING) for c in entry.countries_after if c != UNKNOWN_COUNTRY]
+            + [(c, LocationKind.SUPPORT) for c in entry.support_after if c != UNKNOWN_COUNTRY]
+        )
+    ]
+    unknown: list[tuple[str | None, LocationKind]] = [
+        (None, kind)
+        for kind, codes in (
+            (LocationKind.PROCESSING, entry.countries_after),
+            (LocationKind.SUPPORT, entry.support_after),
+        )
+        if UNKNOWN_COUNTRY in codes
+    ]
+    return [*named, *unknown]
+
+
+def _replace_locations(sp: SubProcessor, locations: list[tuple[str | None, LocationKind]]) -> bool:
+    """Make the locations exactly ``locations`` (a None code: unknown country), keeping rows that stay."""
+    wanted = set(locations)
+    current = {(loc.country_code, loc.kind): loc for loc in sp.locations}
+    changed = False
+    for key, loc in current.items():
+        if key not in wanted:
+            sp.locations.remove(loc)
+            changed = True
+    for code, kind in locations:
+        if (code, kind) not in current:
+            sp.locations.append(ProcessingLocation(country_code=code, kind=kind))
+            changed = True
+    return changed
 
 
 def _refuse_unless_pending(batch: ImportBatch, lang: str) -> None:
@@ -441,7 +499,7 @@ def load_batch(session: Session, batch_id: int) -> ImportBatch | None:
 
 def show(session: Session, batch: ImportBatch, lang: str) -> Preview:
     """The batch as the preview page and the CLI show it; ``is_stale``: the vendor's list changed since."""
-    names = country_names(session, lang)
+    names = {**country_names(session, lang), UNKNOWN_COUNTRY: translate(lang, UNKNOWN_LABEL)}
     payload = batch.payload or {}
     stale = (
         batch.state == ImportState.PENDING

@@ -72,7 +72,14 @@ def test_the_dry_run_counts_what_would_be_created_and_changes_nothing(
     batch = preview(session, GOOD)
     assert counts(session) == before
     assert batch.state == ImportState.PENDING
-    assert batch.summary == {"rows": 3, "vendors_new": 1, "vendors_existing": 1, "systems": 3, "problems": 0}
+    assert batch.summary == {
+        "rows": 3,
+        "vendors_new": 1,
+        "vendors_existing": 1,
+        "systems": 3,
+        "agreements": 0,
+        "problems": 0,
+    }
     vendors = {v["name"]: v for v in batch.payload["plan"]["vendors"]}
     assert vendors["Netcompany A/S"]["existing_id"] == netcompany.id
     assert vendors["Netcompany A/S"]["rows"] == [2, 3]
@@ -82,6 +89,7 @@ def test_the_dry_run_counts_what_would_be_created_and_changes_nothing(
         "row": 4,
         "existing_id": None,
         "rows": [4],
+        "facts": "Vendor country: United States",
     }
     assert [s["name"] for s in batch.payload["plan"]["systems"]] == ["Aula", "Momentum", "Zoom"]
     assert register_services.can_apply(batch)
@@ -92,7 +100,13 @@ def test_apply_creates_the_vendors_and_systems_at_once_with_their_verdicts(
 ) -> None:
     batch = preview(session, GOOD)
     result = register_services.apply(session, batch, None, "en")
-    assert result == {"rows": 3, "vendors_created": 1, "vendors_existing": 1, "systems_created": 3}
+    assert result == {
+        "rows": 3,
+        "vendors_created": 1,
+        "vendors_existing": 1,
+        "systems_created": 3,
+        "agreements_created": 0,
+    }
     assert batch.state == ImportState.APPLIED and batch.applied_at is not None
 
     zoom_vendor = session.scalars(select(Vendor).where(Vendor.name.startswith("Zoom"))).one()
@@ -133,7 +147,7 @@ def test_any_bad_row_creates_nothing_and_every_problem_is_listed(
     assert counts(session) == before
     assert batch.summary["problems"] == 3
     assert messages(batch) == [
-        (8, "Land", "The vendor Ny Leverandør has the country IE in row 7."),
+        (8, "Land", "ny leverandør: Vendor country is Denmark here but Ireland in row 7."),
         (
             5,
             "Systemnavn",
