@@ -329,6 +329,8 @@ def test_every_combination_of_facts_is_classified_as_in_python(session: Session)
                 everywhere,
                 transfer_mechanism=mechanism,
                 dpf_status=dpf,
+                # Only a US entity can be DPF-active.
+                country_code="US" if dpf == DpfStatus.ACTIVE else None,
             )
             make_system(session, f"System {mechanism.value}/{dpf.value}", vendor.id)
             nowhere = make_vendor(
@@ -337,6 +339,7 @@ def test_every_combination_of_facts_is_classified_as_in_python(session: Session)
                 [],
                 transfer_mechanism=mechanism,
                 dpf_status=dpf,
+                country_code="US" if dpf == DpfStatus.ACTIVE else None,
             )
             make_system(session, f"System {mechanism.value}/{dpf.value} nowhere", nowhere.id)
     # The DPF rules that read the entity's country and an HR system's need for HR coverage.
@@ -350,8 +353,10 @@ def test_every_combination_of_facts_is_classified_as_in_python(session: Session)
             [("US", P)],
             country_code=entity,
             transfer_mechanism=TransferMechanism.DPF,
-            dpf_status=DpfStatus.ACTIVE,
+            dpf_status=DpfStatus.ACTIVE if entity == "US" else DpfStatus.NOT_LISTED,
         )
+        # The services refuse a non-US entity as DPF-active; classification must still never count it.
+        us.dpf_status = DpfStatus.ACTIVE
         us.dpf_covers_hr = covers_hr
         session.commit()
         create_system(

@@ -206,7 +206,11 @@ def _rows(name: str, r: dict[str, Any]) -> list[tuple[str, str | None, LocationK
 
 
 def _values(r: dict[str, Any]) -> dict[str, Any]:
-    return {"tia_on": dt.date(2026, 1, 15) if r["tia"] else None}
+    """Columns of a recipient; only a US entity can be DPF-active (the services refuse any other)."""
+    values: dict[str, Any] = {"tia_on": dt.date(2026, 1, 15) if r["tia"] else None}
+    if r["dpf"] == DpfStatus.ACTIVE:
+        values["country_code"] = "US"
+    return values
 
 
 def build(session: Session, spec: list[dict[str, Any]]) -> Built:
@@ -395,7 +399,12 @@ def test_a_scenario_leaves_the_official_data_unchanged(
 def test_time_travel_picks_the_list_in_force(session: Session, offset: int, us: CountryStatus) -> None:
     us_only = [("US", LocationKind.PROCESSING)]
     vendor = make_vendor(
-        session, f"US vendor {next(_names)}", us_only, transfer_mechanism=M.DPF, dpf_status=DpfStatus.ACTIVE
+        session,
+        f"US vendor {next(_names)}",
+        us_only,
+        country_code="US",
+        transfer_mechanism=M.DPF,
+        dpf_status=DpfStatus.ACTIVE,
     )
     system_id = make_system(session, f"US system {next(_names)}", vendor.id).id
     first = first_official_day(session)

@@ -168,10 +168,10 @@ def test_an_eu_vendors_sub_processor_hosting_in_the_us(session: Session) -> None
     # SCC with a TIA: the DPF list not being checked for a Luxembourg entity does not matter.
     assert (us.rule, us.klass) == ("scc_bcr", C.SAFEGUARDED)
     assert (a.verdict, a.outcome) == (C.SAFEGUARDED, Outcome.ATTENTION)
-    # The Luxembourg entity recorded as DPF-active (a US listing inherited) is no DPF basis.
-    from tests.transfers.helpers import update_sub
-
-    update_sub(session, aws, transfer_mechanism=M.DPF, dpf_status=DpfStatus.ACTIVE)
+    # The Luxembourg entity recorded as DPF-active (a US listing inherited, as data entered before the
+    # services refused it) is no DPF basis. The services now refuse it, so it is set on the record.
+    aws.transfer_mechanism, aws.dpf_status = M.DPF, DpfStatus.ACTIVE
+    session.commit()
     a = assess(session, system)
     us = next(t for t in a.transfers if t.country_code == "US")
     assert (us.rule, us.klass) == ("dpf_entity_not_us", C.NO_BASIS)
