@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -27,6 +28,7 @@ def _log_in(page, live_server: str, email: str) -> None:  # type: ignore[no-unty
 @pytest.fixture
 def school_tool(app: Flask) -> tuple[int, int]:
     """(system id, id of the first body): a Danish vendor, pupils' free text and an AI feature."""
+    from riskreg.agreements.services import create_agreement
     from riskreg.bodies.services import create_body
     from riskreg.systems.services import create_system
     from riskreg.vendors.services import create_vendor
@@ -36,6 +38,12 @@ def school_tool(app: Flask) -> tuple[int, int]:
         create_body(db.session, "Direktionen", RiskLevel.VERY_HIGH)
         vendor = create_vendor(
             db.session, {"name": "Elevnoter ApS", "country_code": "DK"}, [("DK", LocationKind.PROCESSING)]
+        )
+        # With a signed DPA: the suggestions are the facts of the system, not a missing agreement.
+        create_agreement(
+            db.session,
+            vendor,
+            {"signed_on": dt.date(2026, 1, 5), "template": "KL/KOMBIT fælles databehandleraftale"},
         )
         system = create_system(
             db.session,

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from riskreg.enums import AuditAction, DpfStatus, LocationKind, TransferMechanism, VendorRole
@@ -238,7 +239,7 @@ def test_the_service_refuses_too_and_moving_an_active_entity_out_of_the_us_is_re
         slack = create_vendor(
             db.session, {"name": "Slack Technologies, LLC", "country_code": "US", "dpf_status": "active"}
         )
-        with pytest.raises(DomainError) as moved:
+        with force_locale("en"), pytest.raises(DomainError) as moved:
             update_vendor(db.session, slack, {"country_code": "IE"}, [])
         assert moved.value.field == "country_code"
         assert US_ONLY in moved.value.message

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from riskreg.enums import DpfStatus, ImportState, LocationKind, Role
@@ -200,7 +201,7 @@ def test_apply_refuses_a_match_moved_abroad_since_the_preview(app: Flask, vendor
         google = db.session.get_one(SubProcessor, vendors["google"])
         google.country_code = "IE"
         db.session.commit()
-        with pytest.raises(DomainError, match="United States"):
+        with force_locale("en"), pytest.raises(DomainError, match="United States"):
             services.apply(db.session, db.session.get_one(ImportBatch, bid), None, ON)
         db.session.remove()
         batch = db.session.get_one(ImportBatch, bid)
