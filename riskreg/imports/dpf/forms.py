@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,7 +9,6 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from riskreg.forms import select_choices
-from riskreg.imports.dpf.columns import FIELDS
 
 SOURCE_MAX = 500
 
@@ -39,35 +36,3 @@ class ReviewDecisionForm(FlaskForm):
         _l("Decision"),
         choices=select_choices([("confirm", _l("Confirm")), ("reject", _l("Reject"))]),
     )
-
-
-class DpfMappingForm(FlaskForm):
-    """One select per column of the file (``col_0``, ``col_1``...), added by ``mapping_form``."""
-
-    headers: list[str]
-
-    def mapping(self) -> dict[str, str]:
-        return {header: self[f"col_{i}"].data or "" for i, header in enumerate(self.headers)}
-
-    def columns(self) -> list[tuple[str, SelectField]]:
-        return [(header, self[f"col_{i}"]) for i, header in enumerate(self.headers)]
-
-
-def mapping_form(headers: Sequence[str], mapping: Mapping[str, str]) -> DpfMappingForm:
-    """A form with a field choice for each column, preset to ``mapping``."""
-    options = [("", _l("— not imported —"))] + [(f.key, _l(f.label)) for f in FIELDS]
-
-    class Form(DpfMappingForm):
-        pass
-
-    for i, header in enumerate(headers):
-        setattr(
-            Form,
-            f"col_{i}",
-            SelectField(
-                header or f"#{i + 1}", choices=select_choices(options), default=mapping.get(header, "")
-            ),
-        )
-    form = Form()
-    form.headers = list(headers)
-    return form

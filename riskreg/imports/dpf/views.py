@@ -13,8 +13,10 @@ from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.imports.dpf import services
-from riskreg.imports.dpf.forms import DpfUploadForm, ReviewDecisionForm, mapping_form
+from riskreg.imports.dpf.columns import FIELDS
+from riskreg.imports.dpf.forms import DpfUploadForm, ReviewDecisionForm
 from riskreg.imports.files import ImportRefused, Problem, read_table
+from riskreg.imports.forms import mapping_form
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.settings import configured_limits
 from riskreg.imports.views import bp, discard_batch
@@ -100,7 +102,7 @@ def dpf_mapping(batch_id: int) -> Response | tuple[str, int]:
         flash(_("The columns of this import were chosen already."), "error")
         return redirect(url_for("imports.dpf_batch", batch_id=batch.id))
     table = services.batch_table(batch)
-    form = mapping_form(table.headers, batch.payload.get("mapping") or {})
+    form = mapping_form(table.headers, batch.payload.get("mapping") or {}, ((f.key, f.label) for f in FIELDS))
     problems: list[Problem] = []
     if form.validate_on_submit():
         try:

@@ -16,10 +16,11 @@ from riskreg.errors import DomainError
 from riskreg.extensions import db
 from riskreg.i18n import current_language
 from riskreg.imports.files import ImportRefused, Problem, read_table
+from riskreg.imports.forms import MappingForm, mapping_form
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.register import parse as parsing
 from riskreg.imports.register import services
-from riskreg.imports.register.forms import MappingForm, RegisterUploadForm, mapping_form
+from riskreg.imports.register.forms import RegisterUploadForm
 from riskreg.imports.settings import configured_limits
 from riskreg.imports.views import bp, discard_batch
 
@@ -121,7 +122,7 @@ def register_mapping(batch_id: int) -> Response | tuple[str, int]:
         flash(_("This import was applied or discarded already."), "error")
         return redirect(url_for("imports.register_batch", batch_id=batch.id))
     table = services.batch_table(batch)
-    form = mapping_form(table.headers, batch.payload.get("mapping") or {})
+    form = mapping_form(table.headers, batch.payload.get("mapping") or {}, parsing.FIELD_LABELS.items())
     problems: list[Problem] = []
     if form.validate_on_submit():
         lang = current_language()
