@@ -88,6 +88,24 @@ class Table:
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
+    def to_json(self) -> dict[str, Any]:
+        """The table as JSON, for a batch kept for its mapping step: each row's cells in header order."""
+        return {
+            "headers": self.headers,
+            "kind": self.kind,
+            "rows": [[row.number, [row.values.get(h, "") for h in self.headers]] for row in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Table:
+        """The table ``to_json`` kept (an empty table for nothing kept)."""
+        headers = list(data.get("headers", []))
+        rows = [
+            Row(int(number), dict(zip(headers, cells, strict=False)))
+            for number, cells in data.get("rows", [])
+        ]
+        return cls(headers, rows, str(data.get("kind", "csv")))
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -37,7 +37,7 @@ from riskreg.imports.dpf.parse import (
     match,
     parse,
 )
-from riskreg.imports.files import Limits, Row, Table, read_table
+from riskreg.imports.files import Limits, Table, read_table
 from riskreg.imports.models import DpfReview, ImportBatch
 from riskreg.services import commit
 from riskreg.vendors.models import SubProcessor, Vendor
@@ -260,11 +260,7 @@ def start(
     batch = _new_batch(filename, user_id, source, source_on)
     batch.payload = {
         "stage": MAPPING,
-        "table": {
-            "headers": table.headers,
-            "kind": table.kind,
-            "rows": [[row.number, [row.values.get(h, "") for h in table.headers]] for row in table.rows],
-        },
+        "table": table.to_json(),
         "mapping": columns.suggest_mapping(table.headers),
     }
     batch.summary = {"rows": len(table.rows)}
@@ -278,12 +274,7 @@ def is_mapping(batch: ImportBatch) -> bool:
 
 
 def batch_table(batch: ImportBatch) -> Table:
-    data = batch.payload.get("table") or {}
-    headers = list(data.get("headers", []))
-    rows = [
-        Row(int(number), dict(zip(headers, cells, strict=False))) for number, cells in data.get("rows", [])
-    ]
-    return Table(headers, rows, str(data.get("kind", "csv")))
+    return Table.from_json(batch.payload.get("table") or {})
 
 
 def map_columns(

@@ -30,7 +30,7 @@ from riskreg.db import utcnow
 from riskreg.enums import AuditAction, ImportKind, ImportState, LocationKind
 from riskreg.errors import DomainError
 from riskreg.imports.country_names import CountryIndex
-from riskreg.imports.files import ImportRefused, Problem, Row, Table
+from riskreg.imports.files import ImportRefused, Problem, Table
 from riskreg.imports.models import ImportBatch
 from riskreg.imports.names import normalise
 from riskreg.imports.register import parse as parsing
@@ -58,22 +58,8 @@ VENDOR_FIELD_COLUMNS = {"name": "vendor_name", "country_code": "vendor_country"}
 # --- the table kept in the batch ----------------------------------------------------------------------------
 
 
-def table_payload(table: Table) -> dict[str, Any]:
-    """The table as JSON: headers and each row's cells in header order (not the file)."""
-    return {
-        "headers": table.headers,
-        "kind": table.kind,
-        "rows": [[row.number, [row.values.get(h, "") for h in table.headers]] for row in table.rows],
-    }
-
-
 def batch_table(batch: ImportBatch) -> Table:
-    data = batch.payload.get("table") or {}
-    headers = list(data.get("headers", []))
-    rows = [
-        Row(int(number), dict(zip(headers, cells, strict=False))) for number, cells in data.get("rows", [])
-    ]
-    return Table(headers, rows, str(data.get("kind", "csv")))
+    return Table.from_json(batch.payload.get("table") or {})
 
 
 def batch_problems(batch: ImportBatch) -> list[Problem]:
@@ -94,7 +80,7 @@ def start(session: Session, table: Table, filename: str, user_id: int | None) ->
         state=ImportState.PENDING,
         filename=filename[:255],
         created_by_id=user_id,
-        payload={"table": table_payload(table), "mapping": parsing.suggest_mapping(table.headers)},
+        payload={"table": table.to_json(), "mapping": parsing.suggest_mapping(table.headers)},
         summary={"rows": len(table.rows)},
     )
     session.add(batch)
@@ -695,7 +681,7 @@ def preview(
         session.add(batch)
     _check_pending(batch)
     batch.payload = {
-        "table": table_payload(table),
+        "table": table.to_json(),
         "mapping": {h: mapping.get(h, "") for h in table.headers},
         "previewed": True,
         "problems": _problems_payload(plan.problems),
