@@ -24,9 +24,9 @@ from tests.records import row_counts
 
 
 @pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    run_demo(app)
-    with app.app_context():
+def session(demo_app: Flask) -> Iterator[Session]:
+    """A copy of the demo register, loaded once per run through ``riskreg demo``."""
+    with demo_app.app_context():
         yield db.session()
 
 

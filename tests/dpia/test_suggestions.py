@@ -9,7 +9,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from riskreg.demo.cases import load_cases
 from riskreg.dpia.suggestions import Suggestion, consequence_for, suggest
 from riskreg.enums import (
     DataCategory,
@@ -134,9 +133,9 @@ def test_free_text_and_ai_features_become_suggestions() -> None:
 
 
 @pytest.fixture
-def demo(app: Flask):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        load_cases(db.session)
+def demo(demo_app: Flask):  # type: ignore[no-untyped-def]
+    """Suggestions for a demo system by name, on a copy of the demo register (loaded once per run)."""
+    with demo_app.app_context():
         source = sources.official_source(db.session, sources.today())
         by_name = {a.system: a for a in findings.assess(db.session, source)}
         systems = {s.name: s for s in db.session.scalars(select(System))}
