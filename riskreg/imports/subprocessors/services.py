@@ -55,8 +55,8 @@ from riskreg.subprocessors.services import check_sub_processor
 from riskreg.systems.chain import applies_to
 from riskreg.systems.models import System
 from riskreg.transfers import findings, sources, tracking
-from riskreg.vendors.locations import clean_locations
-from riskreg.vendors.models import ProcessingLocation, SubProcessor, Vendor
+from riskreg.vendors.locations import Place, clean_locations, replace_locations
+from riskreg.vendors.models import SubProcessor, Vendor
 from riskreg.vocabulary import N_
 
 FILENAME_MAX = 255
@@ -331,62 +331,44 @@ def _make_changes(
             origin["source"] = item.source
         if item.source_on:
             origin["source_on"] = dt.date.fromisoformat(item.source_on)
-        locations = _locations(entry)
+        sp = session.get(SubProcessor, entry.sub_processor_id) if entry.kind != ADDED else None
+        locations = _locations(entry, sp)
         # The service checks the named countries; a location of unknown country has none to check.
-        named = [(code, kind) for code, kind in locations if code is not None]
+        named = [(place.code, place.kind) for place in locations if place.code is not None]
         if entry.kind == ADDED:
             values = check_sub_processor(session, vendor, None, {**_values(item, new=True), **origin}, named)
             sp = SubProcessor(vendor=vendor)
             assign(sp, values)
-            _replace_locations(sp, locations)
+            replace_locations(sp, locations)
             session.add(sp)
             continue
-        sp = session.get(SubProcessor, entry.sub_processor_id)
         if sp is None:  # pragma: no cover - the fingerprint check sees a deleted sub-processor first
             continue
         values = check_sub_processor(session, vendor, sp, {**_values(item, new=False), **origin}, named)
         with session.no_autoflush:
             assign(sp, values)
-            moved = entry.kind == CHANGED and _replace_locations(sp, locations)
+            moved = entry.kind == CHANGED and replace_locations(sp, locations)
         if moved:
             # As update_sub_processor does: the countries live in another table; move the version on.
             sp.updated_at = utcnow()
 
 
-def _locations(entry: Entry) -> list[tuple[str | None, LocationKind]]:
-    """The entry's locations after the import; ``UNKNOWN_COUNTRY`` becomes a location without a country."""
-    named: list[tuple[str | None, LocationKind]] = [
-        (place.code, place.kind)
-        for place in clean_locations(
-            [(c, LocationKind.PROCESSING) for c in entry.countries_after if c != UNKNOWN_COUNTRY]
-            + [(c, LocationKind.SUPPORT) for c in entry.support_after if c != UNKNOWN_COUNTRY]
-        )
-    ]
-    unknown: list[tuple[str | None, LocationKind]] = [
-        (None, kind)
-        for kind, codes in (
-            (LocationKind.PROCESSING, entry.countries_after),
-            (LocationKind.SUPPORT, entry.support_after),
-        )
-        if UNKNOWN_COUNTRY in codes
-    ]
-    return [*named, *unknown]
+def _code(code: str) -> str | None:
+    return None if code == UNKNOWN_COUNTRY else code
 
 
-def _replace_locations(sp: SubProcessor, locations: list[tuple[str | None, LocationKind]]) -> bool:
-    """Make the locations exactly ``locations`` (a None code: unknown country), keeping rows that stay."""
-    wanted = set(locations)
-    current = {(loc.country_code, loc.kind): loc for loc in sp.locations}
-    changed = False
-    for key, loc in current.items():
-        if key not in wanted:
-            sp.locations.remove(loc)
-            changed = True
-    for code, kind in locations:
-        if (code, kind) not in current:
-            sp.locations.append(ProcessingLocation(country_code=code, kind=kind))
-            changed = True
-    return changed
+def _locations(entry: Entry, sp: SubProcessor | None) -> list[Place]:
+    """The entry's locations after the import; ``UNKNOWN_COUNTRY`` becomes a location without a country.
+
+    A list names countries, not mechanisms: a country that keeps its place keeps the mechanism recorded
+    for it in the register.
+    """
+    kept = {(loc.country_code, loc.kind): loc.mechanism for loc in sp.locations} if sp is not None else {}
+    places = clean_locations(
+        [(_code(c), LocationKind.PROCESSING) for c in entry.countries_after]
+        + [(_code(c), LocationKind.SUPPORT) for c in entry.support_after]
+    )
+    return [place._replace(mechanism=kept.get((place.code, place.kind))) for place in places]
 
 
 def _refuse_unless_pending(batch: ImportBatch, lang: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from riskreg.enums import LocationKind
+from riskreg.enums import LocationKind, TransferMechanism
 from riskreg.extensions import db
 from riskreg.imports.country_names import UNKNOWN, CountryIndex
 from riskreg.imports.files import ImportRefused, header_key, match_columns, read_table
@@ -185,3 +185,28 @@ def test_a_list_with_a_problem_row_changes_nothing(app: Flask, world: dict[str, 
         assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
         assert db.session.scalar(select(func.count()).select_from(ProcessingLocation)) == before
         assert "Zendesk Inc." not in _by_name(world["vendor"])
+
+
+def test_a_changed_list_keeps_the_mechanism_recorded_for_a_country_that_stays(
+    app: Flask, world: dict[str, int]
+) -> None:
+    """A list names countries, not mechanisms: Google's SCC for the US survives a list adding a country."""
+    with app.app_context():
+        vendor = _vendor(world["vendor"])
+        services.apply(db.session, services.preview(db.session, vendor, read_table(CANVA_LIKE), lang="en"))
+        google = _by_name(world["vendor"])["Google LLC"]
+        us = next(loc for loc in google.locations if loc.country_code == "US")
+        us.mechanism = TransferMechanism.SCC
+        db.session.commit()
+        changed = CANVA_LIKE.replace(b'"Ireland, United States"', b'"Ireland, United States, Japan"')
+        batch = services.preview(db.session, _vendor(world["vendor"]), read_table(changed), lang="en")
+        kinds = {e.name: e.kind for e in services.show(db.session, batch, "en").diff.entries}
+        assert kinds["Google LLC"] == "changed"
+        services.apply(db.session, batch, None, "en")
+        db.session.expire_all()
+        google = _by_name(world["vendor"])["Google LLC"]
+        assert {(loc.country_code, loc.mechanism) for loc in google.locations} == {
+            ("IE", None),
+            ("US", TransferMechanism.SCC),
+            ("JP", None),
+        }
