@@ -19,7 +19,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from riskreg.catalogue import translate
+from riskreg.imports.names import fold
 from riskreg.vocabulary import N_
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -146,7 +146,6 @@ def parse_date(text: str) -> dt.date | None:
 
 # --- headers ------------------------------------------------------------------------------------------------
 
-_KEEP_LETTERS = frozenset("æøå")
 _NOT_LETTER = re.compile(r"[^0-9a-zæøå]+")
 
 
@@ -156,14 +155,7 @@ def header_key(text: str) -> str:
     "processing_countries", "Processing Countries" and " processing-countries: " have one key; so have
     "Sub-processor name" and "subprocessor_name".
     """
-    text = unicodedata.normalize("NFC", str(text).casefold())
-    out = []
-    for char in text:
-        if char.isascii() or char in _KEEP_LETTERS:
-            out.append(char)
-        else:
-            out.extend(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    return _NOT_LETTER.sub("", "".join(out).casefold())
+    return _NOT_LETTER.sub("", fold(str(text)))
 
 
 def match_columns(headers: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -> dict[str, str]:

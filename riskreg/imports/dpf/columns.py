@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from riskreg.catalogue import translate
-from riskreg.imports.files import ImportRefused, Problem
-from riskreg.imports.names import fold
+from riskreg.imports.files import ImportRefused, Problem, header_key
 from riskreg.vocabulary import N_
 
 
@@ -113,11 +112,6 @@ KNOWN_UNUSED = (
     "Country", "Address", "City", "State", "Industry", "Sector", "Contact", "Organization Contact",
     "Notes", "Note", "Comments", "Comment", "Bemærkninger", "Bemærkning", "Noter", "Land", "Adresse",
 )  # fmt: skip
-
-
-def header_key(text: str) -> str:
-    """A header as compared: folded, letters and digits only ("DPF_status " -> "dpfstatus")."""
-    return "".join(c for c in fold(text) if c.isalnum())
 
 
 @cache
